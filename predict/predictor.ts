@@ -1,0 +1,143 @@
+import * as tf from "@tensorflow/tfjs";
+import type { Manifest } from "../models/manifest.ts";
+import { loadRun } from "../models/model_io.ts";
+import type { Batch } from "../pipeline/types.ts";
+import { ttaTransforms } from "./tta_transforms.ts";
+
+/** Options of `Predictor.load`. */
+export interface PredictorOptions {
+  /** Test-time augmentation: average over this many seeded views (1 = off, the default). */
+  tta?: number;
+  /** Seed of the TTA views (default 0). */
+  seed?: number;
+}
+
+/** One batch and its averaged softmax outputs (`batch.size * classes.length`, row-major). */
+export interface Prediction {
+  batch: Batch;
+  probs: Float32Array;
+}
+
+/**
+ * The models behind `predict`, `evaluate` and the report: one run folder, several (`--model a
+ * --model b`) or an ensemble folder. Every prediction is the mean of the members' softmax outputs
+ * over every TTA view, computed inside `tf.tidy` so no tensor outlives a call.
+ *
+ * @example
+ * ```ts ignore
+ * const predictor = await Predictor.load(["runs/mnist"], { tta: 4 });
+ * for await (const { batch, probs } of predictor.predictStream(batches)) console.log(batch.size, probs[0]);
+ * predictor.dispose();
+ * ```
+ */
+export class Predictor {
+  /** The run folders given. */
+  readonly dirs: string[];
+  /** The first member's manifest (all members share input shape and classes). */
+  readonly manifest: Manifest;
+  readonly models: tf.LayersModel[];
+  readonly classes: string[];
+  /** [height, width, channels]. */
+  readonly inputShape: [number, number, number];
+  readonly tta: number;
+  readonly seed: number;
+
+  constructor(
+    dirs: string[],
+    manifest: Manifest,
+    models: tf.LayersModel[],
+    options: PredictorOptions = {},
+  ) {
+    if (models.length === 0) throw new RangeError("a predictor needs at least one model");
+    this.dirs = dirs;
+    this.manifest = manifest;
+    this.models = models;
+    this.classes = manifest.classes;
+    this.inputShape = manifest.inputShape;
+    this.tta = options.tta ?? 1;
+    this.seed = options.seed ?? 0;
+    // Validates tta early (a RangeError naming the value).
+    ttaTransforms(this.tta, this.inputShape[0], this.inputShape[1], this.seed);
+  }
+
+  /**
+   * Loads every run or ensemble folder in `dirs` as one averaged predictor. Members must agree on
+   * input shape and classes; otherwise a `TypeError` names the two folders.
+   */
+  static async load(dirs: string[], options: PredictorOptions = {}): Promise<Predictor> {
+    if (dirs.length === 0) throw new RangeError("give at least one model folder");
+    const runs = [];
+    for (const dir of dirs) runs.push(await loadRun(dir));
+    const first = runs[0]!;
+    for (const run of runs.slice(1)) {
+      const a = first.manifest;
+      const b = run.manifest;
+      if (
+        a.inputShape.join("x") !== b.inputShape.join("x") || a.classes.join() !== b.classes.join()
+      ) {
+        for (const r of runs) r.models.forEach((m) => m.dispose());
+        throw new TypeError(
+          `models ${first.dir} (${a.inputShape.join("×")}, classes ${a.classes.join("")}) and ` +
+            `${run.dir} (${b.inputShape.join("×")}, classes ${b.classes.join("")}) cannot be ` +
+            `averaged: they need the same input shape and classes`,
+        );
+      }
+    }
+    return new Predictor(dirs, first.manifest, runs.flatMap((r) => r.models), options);
+  }
+
+  /**
+   * Throws a `TypeError` when images of `height`×`width` (from `file`) do not fit the model.
+   */
+  assertFits(height: number, width: number, file: string): void {
+    const [h, w] = this.inputShape;
+    if (height !== h || width !== w) {
+      throw new TypeError(
+        `${file} holds ${height}×${width} images (${
+          height * width
+        } pixel columns) but the model in ` +
+          `${this.dirs.join(", ")} expects ${h}×${w} (${h * w} pixel columns)`,
+      );
+    }
+  }
+
+  /** Averaged softmax outputs for one batch: `batch.size * classes.length` values. */
+  async predict(batch: Batch): Promise<Float32Array> {
+    const [h, w, c] = this.inputShape;
+    this.assertFits(batch.height, batch.width, "the input");
+    const views = ttaTransforms(this.tta, h, w, this.seed);
+    const mean = tf.tidy(() => {
+      const x = tf.tensor4d(batch.x, [batch.size, h, w, c]);
+      let sum: tf.Tensor | undefined;
+      for (const [v, view] of views.entries()) {
+        const input = v === 0 ? x : tf.image.transform(
+          x,
+          tf.tensor2d(view, [1, 8]),
+          "bilinear",
+          "constant",
+          0,
+        );
+        for (const model of this.models) {
+          const out = model.predict(input, { batchSize: batch.size }) as tf.Tensor;
+          sum = sum === undefined ? out : tf.add(sum, out);
+        }
+      }
+      return tf.div(sum!, views.length * this.models.length);
+    });
+    try {
+      return (await mean.data()) as Float32Array;
+    } finally {
+      mean.dispose();
+    }
+  }
+
+  /** Predicts a stream of batches one at a time (memory stays flat whatever the input size). */
+  async *predictStream(batches: AsyncIterable<Batch>): AsyncGenerator<Prediction> {
+    for await (const batch of batches) yield { batch, probs: await this.predict(batch) };
+  }
+
+  /** Frees every model's weights. */
+  dispose(): void {
+    for (const model of this.models) model.dispose();
+  }
+}
