@@ -1,0 +1,267 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { registerNativeBackend } from "../../../backend/native/register_native_backend.ts";
+
+const status = await registerNativeBackend();
+if (!status.ok) console.log(`skipping native backend tests: ${status.reason}`);
+const ignore = !status.ok;
+
+/** Deterministic pseudo-random floats in [-1, 1) (a small LCG; the seed picks the sequence). */
+function randomArray(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+function size(shape: number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+type Inputs = Record<string, { shape: number[]; values: Float32Array }>;
+
+/** Runs `fn` on `backend` with fresh tensors made from `inputs`; returns every output's values. */
+async function runOn(
+  backend: string,
+  inputs: Inputs,
+  fn: (t: Record<string, tf.Tensor>) => tf.Tensor | tf.Tensor[],
+): Promise<{ shape: number[]; values: Float32Array }[]> {
+  await tf.setBackend(backend);
+  const outs = tf.tidy(() => {
+    const t: Record<string, tf.Tensor> = {};
+    for (const [k, v] of Object.entries(inputs)) t[k] = tf.tensor(v.values, v.shape);
+    const r = fn(t);
+    return Array.isArray(r) ? r : [r];
+  });
+  const result = outs.map((o) => ({ shape: o.shape, values: o.dataSync() as Float32Array }));
+  tf.dispose(outs);
+  return result;
+}
+
+/** Asserts native and cpu agree on `fn` to within `tol` relative to the output's scale. */
+async function assertSameAsCpu(
+  label: string,
+  inputs: Inputs,
+  fn: (t: Record<string, tf.Tensor>) => tf.Tensor | tf.Tensor[],
+  tol = 1e-4,
+): Promise<void> {
+  const expected = await runOn("cpu", inputs, fn);
+  const before = tf.memory().numTensors;
+  const actual = await runOn("native", inputs, fn);
+  assert.equal(tf.memory().numTensors, before, `${label}: tensors leaked`);
+  assert.equal(actual.length, expected.length);
+  for (let o = 0; o < expected.length; o++) {
+    const e = expected[o]!;
+    const a = actual[o]!;
+    assert.deepEqual(a.shape, e.shape, `${label}: output ${o} shape`);
+    let scale = 1e-6;
+    for (const v of e.values) scale = Math.max(scale, Math.abs(v));
+    for (let i = 0; i < e.values.length; i++) {
+      const diff = Math.abs(a.values[i]! - e.values[i]!);
+      if (!(diff <= tol * scale)) {
+        assert.fail(
+          `${label}: output ${o} element ${i} is ${a.values[i]} on native, ${e.values[i]} on cpu`,
+        );
+      }
+    }
+  }
+}
+
+function inputs(spec: Record<string, number[]>): Inputs {
+  const out: Inputs = {};
+  let seed = 1;
+  for (const [k, shape] of Object.entries(spec)) {
+    out[k] = { shape, values: randomArray(size(shape), seed++ * 7919) };
+  }
+  return out;
+}
+
+Deno.test({
+  name: "registerNativeBackend reports what it loaded and is idempotent",
+  ignore,
+  async fn() {
+    assert.match(status.reason, /OpenBLAS/);
+    assert.deepEqual(await registerNativeBackend(), status);
+  },
+});
+
+Deno.test({
+  name: "native BatchMatMul matches cpu for transposes, batches and broadcasting",
+  ignore,
+  async fn() {
+    for (const transposeA of [false, true]) {
+      for (const transposeB of [false, true]) {
+        const a = transposeA ? [3, 7, 5] : [3, 5, 7];
+        const b = transposeB ? [3, 4, 7] : [3, 7, 4];
+        await assertSameAsCpu(
+          `matMul tA=${transposeA} tB=${transposeB}`,
+          inputs({ a, b }),
+          (t) => tf.matMul(t.a!, t.b!, transposeA, transposeB),
+        );
+      }
+    }
+    await assertSameAsCpu(
+      "matMul 2-D odd sizes",
+      inputs({ a: [33, 17], b: [17, 9] }),
+      (t) => tf.matMul(t.a!, t.b!),
+    );
+    await assertSameAsCpu(
+      "matMul broadcast batch",
+      inputs({ a: [1, 5, 7], b: [3, 7, 4] }),
+      (t) => tf.matMul(t.a!, t.b!),
+    );
+  },
+});
+
+Deno.test({
+  name: "native _FusedMatMul matches cpu with bias and each activation",
+  ignore,
+  async fn() {
+    for (const activation of ["linear", "relu", "elu", "relu6", "sigmoid", "leakyrelu"] as const) {
+      await assertSameAsCpu(
+        `fused matMul ${activation}`,
+        inputs({ a: [13, 17], b: [17, 11], bias: [11] }),
+        (t) => tf.fused.matMul({ a: t.a!, b: t.b!, bias: t.bias!, activation }),
+      );
+    }
+    await assertSameAsCpu(
+      "fused matMul transposeB, no bias, gradients",
+      inputs({ a: [6, 9], b: [5, 9], r: [6, 5] }),
+      (t) =>
+        tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+          tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, transposeB: true })
+            .mul(t.r!).sum()
+        )([t.a!, t.b!]),
+    );
+  },
+});
+
+/** Convolution cases: odd sizes, strides 1 and 2, both paddings, batch > 1. */
+const CONV_CASES: { x: number[]; f: number[]; stride: 1 | 2; pad: "same" | "valid" }[] = [
+  { x: [2, 9, 11, 3], f: [3, 3, 3, 5], stride: 1, pad: "valid" },
+  { x: [2, 9, 11, 3], f: [3, 3, 3, 5], stride: 1, pad: "same" },
+  { x: [3, 9, 11, 3], f: [3, 3, 3, 4], stride: 2, pad: "valid" },
+  { x: [3, 10, 7, 2], f: [3, 3, 2, 4], stride: 2, pad: "same" },
+  { x: [2, 8, 8, 1], f: [5, 5, 1, 6], stride: 1, pad: "same" },
+  { x: [2, 7, 9, 4], f: [5, 5, 4, 3], stride: 2, pad: "same" },
+  { x: [2, 5, 6, 7], f: [1, 1, 7, 3], stride: 1, pad: "valid" },
+  { x: [2, 6, 6, 64], f: [3, 3, 64, 8], stride: 1, pad: "same" },
+];
+
+Deno.test({
+  name: "native Conv2D matches cpu for strides 1 and 2, same and valid padding",
+  ignore,
+  async fn() {
+    for (const c of CONV_CASES) {
+      await assertSameAsCpu(
+        `conv2d ${JSON.stringify(c)}`,
+        inputs({ x: c.x, f: c.f }),
+        (t) => tf.conv2d(t.x as tf.Tensor4D, t.f as tf.Tensor4D, c.stride, c.pad),
+      );
+    }
+    await assertSameAsCpu(
+      "conv2d dilation 2",
+      inputs({ x: [2, 11, 10, 3], f: [3, 3, 3, 4] }),
+      (t) => tf.conv2d(t.x as tf.Tensor4D, t.f as tf.Tensor4D, 1, "same", "NHWC", 2),
+    );
+  },
+});
+
+Deno.test({
+  name: "native FusedConv2D matches cpu with bias and activation",
+  ignore,
+  async fn() {
+    for (const activation of ["relu", "elu", "linear"] as const) {
+      await assertSameAsCpu(
+        `fused conv2d ${activation}`,
+        inputs({ x: [2, 9, 8, 3], f: [3, 3, 3, 5], bias: [5] }),
+        (t) =>
+          tf.fused.conv2d({
+            x: t.x as tf.Tensor4D,
+            filter: t.f as tf.Tensor4D,
+            strides: 1,
+            pad: "same",
+            bias: t.bias!,
+            activation,
+          }),
+      );
+    }
+  },
+});
+
+Deno.test({
+  name: "native Conv2DBackpropInput and Conv2DBackpropFilter match cpu",
+  ignore,
+  async fn() {
+    for (const c of CONV_CASES) {
+      const probe = tf.tidy(() =>
+        tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.f) as tf.Tensor4D, c.stride, c.pad)
+          .shape as number[]
+      );
+      await assertSameAsCpu(
+        `conv2d gradients ${JSON.stringify(c)}`,
+        inputs({ x: c.x, f: c.f, r: probe }),
+        (t) =>
+          tf.grads((x: tf.Tensor, f: tf.Tensor) =>
+            tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.stride, c.pad).mul(t.r!).sum()
+          )([t.x!, t.f!]),
+      );
+    }
+  },
+});
+
+Deno.test({
+  name: "native FusedConv2D gradients (input, filter, bias) match cpu",
+  ignore,
+  async fn() {
+    await assertSameAsCpu(
+      "fused conv2d relu gradients",
+      inputs({ x: [3, 9, 7, 2], f: [3, 3, 2, 4], bias: [4], r: [3, 5, 4, 4] }),
+      (t) =>
+        tf.grads((x: tf.Tensor, f: tf.Tensor, b: tf.Tensor) =>
+          tf.fused.conv2d({
+            x: x as tf.Tensor4D,
+            filter: f as tf.Tensor4D,
+            strides: 2,
+            pad: "same",
+            bias: b,
+            activation: "relu",
+          }).mul(t.r!).sum()
+        )([t.x!, t.f!, t.bias!]),
+    );
+  },
+});
+
+Deno.test({
+  name: "native MaxPool and MaxPoolGrad match cpu, ties included",
+  ignore,
+  async fn() {
+    const cases: { x: number[]; k: number; s: number; pad: "same" | "valid" }[] = [
+      { x: [2, 8, 8, 3], k: 2, s: 2, pad: "valid" },
+      { x: [2, 9, 11, 4], k: 2, s: 2, pad: "valid" },
+      { x: [2, 9, 11, 4], k: 3, s: 2, pad: "same" },
+      { x: [3, 7, 6, 2], k: 3, s: 1, pad: "same" },
+    ];
+    for (const c of cases) {
+      const probe = tf.tidy(() =>
+        tf.maxPool(tf.zeros(c.x) as tf.Tensor4D, c.k, c.s, c.pad).shape as number[]
+      );
+      const data = inputs({ x: c.x, r: probe });
+      // Round and clip to create ties (as after a ReLU), which decide where the gradient goes.
+      data.x!.values = data.x!.values.map((v) => Math.max(0, Math.round(v * 3)));
+      await assertSameAsCpu(
+        `maxPool ${JSON.stringify(c)}`,
+        data,
+        (t) => {
+          const [dx] = tf.grads((x: tf.Tensor) =>
+            tf.maxPool(x as tf.Tensor4D, c.k, c.s, c.pad).mul(t.r!).sum()
+          )([t.x!]);
+          return [tf.maxPool(t.x as tf.Tensor4D, c.k, c.s, c.pad), dx!];
+        },
+      );
+    }
+  },
+});
