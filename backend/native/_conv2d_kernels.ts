@@ -1,0 +1,288 @@
+/**
+ * 2-D convolution (NHWC) and its two gradients on OpenBLAS sgemm, by im2col:
+ *
+ * - `Conv2D` / `FusedConv2D`: out[rows, Cout] = col(x)[rows, KH·KW·Cin] · W[KH·KW·Cin, Cout]
+ * - `Conv2DBackpropFilter`: dW = col(x)ᵀ · dy
+ * - `Conv2DBackpropInput`: dx = col2im(dy · Wᵀ)
+ *
+ * The filter layout [KH, KW, Cin, Cout] is already the [K, Cout] matrix, and im2col orders a row as
+ * (kh, kw, cin), so for each kernel row the KW·Cin values are one contiguous run of the input.
+ * Images are processed in chunks so the column buffer stays a few megabytes and is reused.
+ * NCHW, PReLU and non-float32 inputs fall back to the cpu kernels.
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { _OpenBlas } from "./_openblas.ts";
+import { _applyBiasActivation, _supportsActivation } from "./_bias_activation.ts";
+import {
+  _allFloat32,
+  _f32,
+  type _KernelArgs,
+  type _NativeKernel,
+  _output,
+  _scratch,
+} from "./_kernel_types.ts";
+
+/** Column-buffer budget per chunk, in floats (16 MB). */
+const CHUNK_FLOATS = 1 << 22;
+/** Runs shorter than this are copied by a loop; longer ones with TypedArray.set (memcpy). */
+const MEMCPY_MIN = 48;
+
+type Info = tf.backend_util.Conv2DInfo;
+type Shape4 = [number, number, number, number];
+
+function copyRun(src: Float32Array, s: number, dst: Float32Array, d: number, len: number): void {
+  if (len >= MEMCPY_MIN) {
+    dst.set(src.subarray(s, s + len), d);
+  } else {
+    for (let i = 0; i < len; i++) dst[d + i] = src[s + i]!;
+  }
+}
+
+function addRun(src: Float32Array, s: number, dst: Float32Array, d: number, len: number): void {
+  for (let i = 0; i < len; i++) dst[d + i]! += src[s + i]!;
+}
+
+/**
+ * Walks the im2col matrix rows of images [b0, b0+nb): for every (image, output pixel, kernel row)
+ * calls `run(xOffset, colOffset, length)` for the in-bounds part and `pad(colOffset, length)` for
+ * the out-of-bounds part.
+ */
+function walkColumns(
+  info: Info,
+  b0: number,
+  nb: number,
+  run: (xOff: number, colOff: number, len: number) => void,
+  pad: (colOff: number, len: number) => void,
+): void {
+  const { inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow } = info;
+  const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
+  const { filterHeight: kh, filterWidth: kw } = info;
+  const padTop = info.padInfo.top;
+  const padLeft = info.padInfo.left;
+  const rowLen = kw * c;
+  let dst = 0;
+  for (let b = b0; b < b0 + nb; b++) {
+    const xb = b * h * w * c;
+    for (let y = 0; y < oh; y++) {
+      const ih0 = y * sh - padTop;
+      for (let x = 0; x < ow; x++) {
+        const iw0 = x * sw - padLeft;
+        for (let fh = 0; fh < kh; fh++, dst += rowLen) {
+          const ih = ih0 + fh * dh;
+          if (ih < 0 || ih >= h) {
+            pad(dst, rowLen);
+            continue;
+          }
+          const rowBase = xb + ih * w * c;
+          if (dw === 1) {
+            const lo = Math.min(kw, iw0 < 0 ? -iw0 : 0);
+            const hi = Math.max(lo, Math.min(kw, w - iw0));
+            if (lo > 0) pad(dst, lo * c);
+            if (hi > lo) run(rowBase + (iw0 + lo) * c, dst + lo * c, (hi - lo) * c);
+            if (hi < kw) pad(dst + hi * c, (kw - hi) * c);
+          } else {
+            for (let fw = 0; fw < kw; fw++) {
+              const iw = iw0 + fw * dw;
+              if (iw < 0 || iw >= w) pad(dst + fw * c, c);
+              else run(rowBase + iw * c, dst + fw * c, c);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Fills `col` with the im2col rows of images [b0, b0+nb) of `x`. */
+function im2col(x: Float32Array, info: Info, b0: number, nb: number, col: Float32Array): void {
+  walkColumns(
+    info,
+    b0,
+    nb,
+    (xOff, colOff, len) => copyRun(x, xOff, col, colOff, len),
+    (colOff, len) => col.fill(0, colOff, colOff + len),
+  );
+}
+
+/** Adds the im2col-shaped gradient `col` of images [b0, b0+nb) back into `dx`. */
+function col2imAdd(col: Float32Array, info: Info, b0: number, nb: number, dx: Float32Array): void {
+  walkColumns(info, b0, nb, (xOff, colOff, len) => addRun(col, colOff, dx, xOff, len), () => {});
+}
+
+/** True when the convolution is a plain per-pixel matrix product (1×1, stride 1, no padding). */
+function isPointwise(info: Info): boolean {
+  const p = info.padInfo;
+  return info.filterHeight === 1 && info.filterWidth === 1 && info.strideHeight === 1 &&
+    info.strideWidth === 1 && p.top === 0 && p.left === 0 && p.bottom === 0 && p.right === 0;
+}
+
+/** Images per chunk so that one chunk's column matrix fits CHUNK_FLOATS. */
+function imagesPerChunk(info: Info): number {
+  const perImage = info.outHeight * info.outWidth * info.filterHeight * info.filterWidth *
+    info.inChannels;
+  return Math.max(1, Math.floor(CHUNK_FLOATS / Math.max(1, perImage)));
+}
+
+function forward(blas: _OpenBlas, x: Float32Array, w: Float32Array, info: Info): Float32Array {
+  const cout = info.outChannels;
+  const pixels = info.outHeight * info.outWidth;
+  const k = info.filterHeight * info.filterWidth * info.inChannels;
+  const out = new Float32Array(info.batchSize * pixels * cout);
+  if (isPointwise(info)) {
+    blas.sgemm(false, false, info.batchSize * pixels, cout, k, 1, x, k, w, cout, 0, out, cout);
+    return out;
+  }
+  const chunk = imagesPerChunk(info);
+  for (let b0 = 0; b0 < info.batchSize; b0 += chunk) {
+    const nb = Math.min(chunk, info.batchSize - b0);
+    const rows = nb * pixels;
+    const col = _scratch(rows * k);
+    im2col(x, info, b0, nb, col);
+    const outSub = out.subarray(b0 * pixels * cout, (b0 + nb) * pixels * cout);
+    blas.sgemm(false, false, rows, cout, k, 1, col, k, w, cout, 0, outSub, cout);
+  }
+  return out;
+}
+
+function backpropFilter(
+  blas: _OpenBlas,
+  x: Float32Array,
+  dy: Float32Array,
+  info: Info,
+): Float32Array {
+  const cout = info.outChannels;
+  const pixels = info.outHeight * info.outWidth;
+  const k = info.filterHeight * info.filterWidth * info.inChannels;
+  const dw = new Float32Array(k * cout);
+  if (isPointwise(info)) {
+    blas.sgemm(true, false, k, cout, info.batchSize * pixels, 1, x, k, dy, cout, 0, dw, cout);
+    return dw;
+  }
+  const chunk = imagesPerChunk(info);
+  for (let b0 = 0; b0 < info.batchSize; b0 += chunk) {
+    const nb = Math.min(chunk, info.batchSize - b0);
+    const rows = nb * pixels;
+    const col = _scratch(rows * k);
+    im2col(x, info, b0, nb, col);
+    const dySub = dy.subarray(b0 * pixels * cout, (b0 + nb) * pixels * cout);
+    blas.sgemm(true, false, k, cout, rows, 1, col, k, dySub, cout, b0 === 0 ? 0 : 1, dw, cout);
+  }
+  return dw;
+}
+
+function backpropInput(
+  blas: _OpenBlas,
+  dy: Float32Array,
+  w: Float32Array,
+  info: Info,
+): Float32Array {
+  const cout = info.outChannels;
+  const pixels = info.outHeight * info.outWidth;
+  const k = info.filterHeight * info.filterWidth * info.inChannels;
+  const dx = new Float32Array(info.batchSize * info.inHeight * info.inWidth * info.inChannels);
+  if (isPointwise(info)) {
+    blas.sgemm(false, true, info.batchSize * pixels, k, cout, 1, dy, cout, w, cout, 0, dx, k);
+    return dx;
+  }
+  const chunk = imagesPerChunk(info);
+  for (let b0 = 0; b0 < info.batchSize; b0 += chunk) {
+    const nb = Math.min(chunk, info.batchSize - b0);
+    const rows = nb * pixels;
+    const col = _scratch(rows * k);
+    const dySub = dy.subarray(b0 * pixels * cout, (b0 + nb) * pixels * cout);
+    blas.sgemm(false, true, rows, k, cout, 1, dySub, cout, w, cout, 0, col, k);
+    col2imAdd(col, info, b0, nb, dx);
+  }
+  return dx;
+}
+
+type Pad = "same" | "valid" | number | tf.backend_util.ExplicitPadding;
+type Rounding = "floor" | "round" | "ceil" | undefined;
+
+function convInfo(
+  inShape: number[],
+  filterShape: number[],
+  attrs: tf.NamedAttrMap,
+  withDilations: boolean,
+): Info {
+  return tf.backend_util.computeConv2DInfo(
+    inShape as Shape4,
+    filterShape as Shape4,
+    attrs.strides as number | [number, number],
+    withDilations ? (attrs.dilations as number | [number, number] | undefined) ?? 1 : 1,
+    attrs.pad as Pad,
+    attrs.dimRoundingMode as Rounding,
+    false,
+    "channelsLast",
+  );
+}
+
+function isNhwc(args: _KernelArgs): boolean {
+  const format = args.attrs?.dataFormat;
+  return format === undefined || format === "NHWC";
+}
+
+/** The native convolution kernels. */
+export function _conv2dKernels(blas: _OpenBlas): _NativeKernel[] {
+  const conv = (args: _KernelArgs) => {
+    const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
+    const info = convInfo(x.shape, filter.shape, args.attrs ?? {}, true);
+    const out = forward(blas, _f32(args.backend, x), _f32(args.backend, filter), info);
+    return { info, out };
+  };
+  return [
+    {
+      kernelName: tf.Conv2D,
+      kernelFunc: (args, fallback) => {
+        const { x, filter } = args.inputs;
+        if (!isNhwc(args) || !_allFloat32(x, filter)) return fallback(args);
+        const { info, out } = conv(args);
+        return _output(args.backend, info.outShape, out);
+      },
+    },
+    {
+      kernelName: tf.FusedConv2D,
+      kernelFunc: (args, fallback) => {
+        const { x, filter, bias, preluActivationWeights } = args.inputs;
+        const activation = args.attrs?.activation as string | undefined;
+        if (
+          !isNhwc(args) || !_allFloat32(x, filter, bias) || preluActivationWeights !== undefined ||
+          !_supportsActivation(activation)
+        ) {
+          return fallback(args);
+        }
+        const cout = filter!.shape[3]!;
+        const biasValues = bias === undefined ? undefined : _f32(args.backend, bias);
+        if (biasValues !== undefined && biasValues.length !== cout && biasValues.length !== 1) {
+          return fallback(args);
+        }
+        const { info, out } = conv(args);
+        const alpha = (args.attrs?.leakyreluAlpha as number | undefined) ?? 0.2;
+        _applyBiasActivation(out, cout, biasValues, activation, alpha);
+        return _output(args.backend, info.outShape, out);
+      },
+    },
+    {
+      kernelName: tf.Conv2DBackpropInput,
+      kernelFunc: (args, fallback) => {
+        const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
+        if (!isNhwc(args) || !_allFloat32(dy, filter)) return fallback(args);
+        const inputShape = args.attrs!.inputShape as number[];
+        const info = convInfo(inputShape, filter.shape, args.attrs!, false);
+        const dx = backpropInput(blas, _f32(args.backend, dy), _f32(args.backend, filter), info);
+        return _output(args.backend, [...inputShape], dx);
+      },
+    },
+    {
+      kernelName: tf.Conv2DBackpropFilter,
+      kernelFunc: (args, fallback) => {
+        const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+        if (!isNhwc(args) || !_allFloat32(x, dy)) return fallback(args);
+        const filterShape = args.attrs!.filterShape as number[];
+        const info = convInfo(x.shape, filterShape, args.attrs!, false);
+        const dw = backpropFilter(blas, _f32(args.backend, x), _f32(args.backend, dy), info);
+        return _output(args.backend, [...filterShape], dw);
+      },
+    },
+  ];
+}

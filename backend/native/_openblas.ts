@@ -1,0 +1,141 @@
+/**
+ * Loads OpenBLAS through Deno FFI and exposes row-major `sgemm` on Float32Arrays (no copies: FFI
+ * `buffer` parameters pass the typed array's memory directly).
+ *
+ * Debian's OpenBLAS 0.3.21 does not recognise recent Xeons and falls back to slower kernels, so
+ * `OPENBLAS_CORETYPE=SkylakeX` is set before the library loads when the CPU has AVX-512 (about 2×
+ * faster sgemm here); a value the user set is kept.
+ */
+
+/** Where Debian and other distributions put the library; the bare soname goes through ld.so. */
+const LIBRARY_CANDIDATES = [
+  "libopenblas.so.0",
+  "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0",
+  "/usr/lib/x86_64-linux-gnu/libopenblas.so.0",
+  "/usr/lib/aarch64-linux-gnu/openblas-pthread/libopenblas.so.0",
+  "/usr/lib64/libopenblas.so.0",
+  "/usr/lib/libopenblas.so.0",
+  "/usr/local/lib/libopenblas.so.0",
+  "/opt/homebrew/opt/openblas/lib/libopenblas.dylib",
+  "/usr/local/opt/openblas/lib/libopenblas.dylib",
+];
+
+/** Threads OpenBLAS may use: this project targets a 2-core machine. */
+const OPENBLAS_THREADS = 2;
+
+const CBLAS_ROW_MAJOR = 101;
+const CBLAS_NO_TRANS = 111;
+const CBLAS_TRANS = 112;
+
+const SYMBOLS = {
+  cblas_sgemm: {
+    parameters: [
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "f32",
+      "buffer",
+      "i32",
+      "buffer",
+      "i32",
+      "f32",
+      "buffer",
+      "i32",
+    ],
+    result: "void",
+    nonblocking: false,
+  },
+  openblas_set_num_threads: { parameters: ["i32"], result: "void", nonblocking: false },
+  openblas_get_num_threads: { parameters: [], result: "i32", nonblocking: false },
+  openblas_get_corename: { parameters: [], result: "pointer", nonblocking: false },
+} as const;
+
+/** Row-major single-precision GEMM: C = alpha·op(A)·op(B) + beta·C. */
+export type _Sgemm = (
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: Float32Array,
+  lda: number,
+  b: Float32Array,
+  ldb: number,
+  beta: number,
+  c: Float32Array,
+  ldc: number,
+) => void;
+
+/** A loaded OpenBLAS: its sgemm, where it came from and what it runs on. */
+export interface _OpenBlas {
+  sgemm: _Sgemm;
+  path: string;
+  coreName: string;
+  threads: number;
+}
+
+let loaded: _OpenBlas | string | undefined;
+
+/** True when /proc/cpuinfo lists avx512f (false when it cannot be read, e.g. not Linux). */
+function cpuHasAvx512(): boolean {
+  try {
+    return /\bavx512f\b/.test(Deno.readTextFileSync("/proc/cpuinfo"));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Loads OpenBLAS once. Returns the library, or a message saying why it is unavailable and how to
+ * install it.
+ */
+export function _loadOpenBlas(): _OpenBlas | string {
+  if (loaded !== undefined) return loaded;
+  if (Deno.env.get("OPENBLAS_CORETYPE") === undefined && cpuHasAvx512()) {
+    Deno.env.set("OPENBLAS_CORETYPE", "SkylakeX");
+  }
+  const failures: string[] = [];
+  for (const path of LIBRARY_CANDIDATES) {
+    let lib: Deno.DynamicLibrary<typeof SYMBOLS>;
+    try {
+      lib = Deno.dlopen(path, SYMBOLS);
+    } catch (error) {
+      failures.push(error instanceof Error ? error.message.split("\n")[0] ?? path : path);
+      continue;
+    }
+    const s = lib.symbols;
+    s.openblas_set_num_threads(OPENBLAS_THREADS);
+    const namePtr = s.openblas_get_corename();
+    const coreName = namePtr === null
+      ? "unknown"
+      : new Deno.UnsafePointerView(namePtr).getCString();
+    const sgemm: _Sgemm = (transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) => {
+      if (m === 0 || n === 0) return;
+      s.cblas_sgemm(
+        CBLAS_ROW_MAJOR,
+        transA ? CBLAS_TRANS : CBLAS_NO_TRANS,
+        transB ? CBLAS_TRANS : CBLAS_NO_TRANS,
+        m,
+        n,
+        k,
+        alpha,
+        a,
+        lda,
+        b,
+        ldb,
+        beta,
+        c,
+        ldc,
+      );
+    };
+    loaded = { sgemm, path, coreName, threads: s.openblas_get_num_threads() };
+    return loaded;
+  }
+  loaded = `libopenblas.so.0 not found (${failures[0] ?? "no candidate path"}); ` +
+    "install it with: apt-get install libopenblas0-pthread";
+  return loaded;
+}

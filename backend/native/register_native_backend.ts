@@ -1,0 +1,93 @@
+/**
+ * Registers the "native" tfjs backend: the cpu backend's tensor storage and kernels, with the hot
+ * kernels (matrix products, convolutions and their gradients, max pooling) replaced by OpenBLAS
+ * (through Deno FFI, no copies) and tight typed-array loops.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { _loadOpenBlas } from "./_openblas.ts";
+import type { _Fallback, _KernelArgs, _NativeKernel } from "./_kernel_types.ts";
+import { _matMulKernels } from "./_matmul_kernels.ts";
+import { _conv2dKernels } from "./_conv2d_kernels.ts";
+import { _maxPoolKernels } from "./_max_pool_kernels.ts";
+
+/** The tfjs backend name this module registers. */
+export const NATIVE_BACKEND_NAME = "native";
+
+/**
+ * Below cpu (1) and wasm (2): tfjs never picks "native" on its own; `selectBackend` sets it by
+ * name.
+ */
+const BACKEND_PRIORITY = 0;
+
+/** Outcome of {@linkcode registerNativeBackend}. */
+export interface NativeBackendStatus {
+  /** True when the backend is registered and can be set with `tf.setBackend("native")`. */
+  ok: boolean;
+  /** What was loaded (library path, OpenBLAS core, threads), or why the backend is unavailable. */
+  reason: string;
+}
+
+let status: NativeBackendStatus | undefined;
+
+/**
+ * Registers the "native" backend once (later calls return the first outcome). Returns
+ * `ok: false` with the reason, e.g. how to install OpenBLAS, when it cannot be used, so callers
+ * keep the portable wasm path.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { registerNativeBackend } from "./register_native_backend.ts";
+ *
+ * const { ok, reason } = await registerNativeBackend();
+ * if (ok) await tf.setBackend("native");
+ * else console.log(`native backend unavailable: ${reason}`);
+ * ```
+ */
+export function registerNativeBackend(): Promise<NativeBackendStatus> {
+  if (status === undefined) status = register();
+  return Promise.resolve(status);
+}
+
+/** A cpu-style backend, minus its "install tfjs-node" banner (misleading here: this is faster). */
+function createBackend(): tf.MathBackendCPU {
+  const backend = new tf.MathBackendCPU();
+  (backend as unknown as { firstUse: boolean }).firstUse = false;
+  return backend;
+}
+
+function register(): NativeBackendStatus {
+  if (typeof Deno === "undefined" || typeof Deno.dlopen !== "function") {
+    return { ok: false, reason: "Deno FFI (Deno.dlopen) is not available in this runtime" };
+  }
+  const blas = _loadOpenBlas();
+  if (typeof blas === "string") return { ok: false, reason: blas };
+
+  const cpuKernels = tf.getKernelsForBackend("cpu");
+  if (cpuKernels.length === 0) {
+    return { ok: false, reason: "the tfjs cpu backend's kernels are not registered" };
+  }
+  const registered = tf.registerBackend(NATIVE_BACKEND_NAME, createBackend, BACKEND_PRIORITY);
+  if (!registered) {
+    return { ok: false, reason: `a tfjs backend named '${NATIVE_BACKEND_NAME}' already exists` };
+  }
+  const native = new Map<string, _NativeKernel>();
+  for (const k of [..._matMulKernels(blas), ..._conv2dKernels(blas), ..._maxPoolKernels()]) {
+    native.set(k.kernelName, k);
+  }
+  for (const config of cpuKernels) {
+    const override = native.get(config.kernelName);
+    const fallback = config.kernelFunc as unknown as _Fallback;
+    const kernelFunc = override === undefined
+      ? config.kernelFunc
+      : ((args: _KernelArgs) => override.kernelFunc(args, fallback)) as unknown as tf.KernelFunc;
+    tf.registerKernel({ ...config, backendName: NATIVE_BACKEND_NAME, kernelFunc });
+  }
+  const mode = Deno.env.get("OPENBLAS_CORETYPE");
+  return {
+    ok: true,
+    reason: `OpenBLAS ${blas.path} (core ${blas.coreName}${
+      mode === undefined ? "" : `, OPENBLAS_CORETYPE=${mode}`
+    }, ${blas.threads} threads) for ${[...native.keys()].join(", ")}`,
+  };
+}
