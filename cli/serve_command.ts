@@ -1,6 +1,112 @@
-/** `deno task serve`: not built yet (placeholder so main.ts type-checks). */
-export const summary = "serve";
-export const help = "deno task serve: not built yet";
-export function run(_args: string[]): Promise<number> {
-  return Promise.reject(new Error("'serve' is not built yet"));
+/**
+ * `deno task serve`: the HTTP API and the draw-a-digit page for a saved model.
+ *
+ * @module
+ */
+import { UsageError } from "./errors.ts";
+import { numberFlag, parseFlags, stringFlag } from "./parse_flags.ts";
+
+/** One line for the command list. */
+export const summary = "HTTP API and a draw-a-digit page for a saved model";
+
+/** The full `--help` text. */
+export const help = `deno task serve [--model RUN_DIR] [options]
+
+Serves a trained model over HTTP: a TensorFlow Serving compatible REST API, a simpler /predict
+endpoint (JSON pixels, PNG/JPEG uploads, CSV rows), health and Prometheus metrics, and a page at /
+where you draw a digit and watch the model's guess.
+
+Options:
+  --model RUN_DIR          run folder (or ensemble folder) to serve; default: the newest under runs/
+  --host ADDR              address to bind (default 127.0.0.1); any other address needs --token
+  --port N                 port (default 8000; 0 picks a free one)
+  --max-batch N            most images per model call when batching requests (default 64; 1 = off)
+  --batch-timeout-ms MS    longest wait for more requests to fill a batch (default 2)
+  --max-body BYTES         largest request body (default 1048576); larger ones get 413
+  --token T                require 'Authorization: Bearer T' on every API call
+  --backend NAME           tfjs backend for inference: auto, wasm, cpu, webgpu (default wasm)
+
+Endpoints:
+  POST /v1/models/digits:predict   {"instances": [[784 pixels 0..255], ...]} → {"predictions": [...]}
+  GET  /v1/models/digits           model status (TF Serving shape)
+  GET  /v1/models/digits/metadata  input shape, classes, training metrics
+  POST /predict                    JSON {"pixels": [...]}, image/png, image/jpeg, multipart/form-data
+                                   (field 'image') or text/csv → digit, probabilities, timeMs
+  GET  /healthz, GET /metrics, GET / (the page; with --token open /#token=T)
+
+Examples:
+  deno task serve
+  deno task serve --model runs/mnist-cnn --port 8080
+  curl -s localhost:8000/predict -H 'content-type: image/png' --data-binary @five.png
+
+Ctrl-C (SIGINT) or SIGTERM finishes in-flight requests, then exits.`;
+
+/** Runs `serve`; resolves to the exit code once the server has shut down. */
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseFlags(args, {
+    model: { type: "string" },
+    host: { type: "string" },
+    port: { type: "string" },
+    "max-batch": { type: "string" },
+    "batch-timeout-ms": { type: "string" },
+    "max-body": { type: "string" },
+    token: { type: "string" },
+    backend: { type: "string" },
+  }, "serve");
+  const host = stringFlag(values, "host") ?? "127.0.0.1";
+  const token = stringFlag(values, "token");
+  const port = numberFlag(values, "port", "serve", { min: 0, max: 65535, integer: true }) ?? 8000;
+  const maxBatch = numberFlag(values, "max-batch", "serve", { min: 1, max: 4096, integer: true }) ??
+    64;
+  const batchTimeoutMs = numberFlag(values, "batch-timeout-ms", "serve", { min: 0, max: 1000 }) ??
+    2;
+  const maxBodyBytes = numberFlag(values, "max-body", "serve", { min: 1, integer: true }) ??
+    1024 * 1024;
+  if (token !== undefined && token.length < 8) {
+    throw new UsageError("--token must be at least 8 characters", "serve");
+  }
+  const { findNewestRun } = await import("../server/find_newest_run.ts");
+  const modelDir = stringFlag(values, "model") ?? await findNewestRun("runs");
+  if (modelDir === undefined) {
+    console.error(
+      "error: no model to serve: runs/ holds no trained model.\n" +
+        "Train one with 'deno task train' (it saves to runs/<name>/), " +
+        "or pass --model RUN_DIR.",
+    );
+    return 1;
+  }
+  const { startServer } = await import("../server/start_server.ts");
+  const started = await startServer({
+    modelDir,
+    host,
+    port,
+    maxBatch,
+    batchTimeoutMs,
+    maxBodyBytes,
+    token,
+    backend: stringFlag(values, "backend") ?? "wasm",
+  });
+  const acc = started.manifest.metrics.best.val_acc ?? started.manifest.metrics.final.val_acc;
+  console.log(
+    `serving ${modelDir} (${started.manifest.architecture}` +
+      (acc !== undefined ? `, val_acc ${acc.toFixed(4)}` : "") + ")",
+  );
+  console.log(`backend ${started.backend.name} (${started.backend.reason})`);
+  console.log(`warm-up ${started.warmupMs.toFixed(1)} ms`);
+  console.log(
+    `micro-batching: up to ${maxBatch} images, ${batchTimeoutMs} ms wait; ` +
+      `max body ${maxBodyBytes} bytes${token ? "; bearer token required" : ""}`,
+  );
+  console.log(`listening on ${started.url}${token ? "#token=<your token>" : ""}  (Ctrl-C to stop)`);
+
+  const stop = new Promise<string>((resolve) => {
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+      Deno.addSignalListener(signal, () => resolve(signal));
+    }
+  });
+  const signal = await stop;
+  console.log(`${signal}: finishing in-flight requests…`);
+  await started.shutdown();
+  console.log("stopped");
+  return 0;
 }

@@ -1,0 +1,37 @@
+/**
+ * The model call behind the server: a loaded run (one model or an ensemble) as a batched function.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { LoadedRun } from "../models/model_io.ts";
+import type { BatchPredictFn } from "./micro_batcher.ts";
+
+/**
+ * Wraps a loaded run as a {@linkcode BatchPredictFn}: `count` NHWC images in [0, 1] in, softmax
+ * probabilities out (averaged over the members of an ensemble). Runs inside `tf.tidy`, so no
+ * tensor outlives a call.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadRun } from "../models/model_io.ts";
+ * import { createModelPredictor } from "./create_model_predictor.ts";
+ * const predict = createModelPredictor(await loadRun("tests/fixtures/models/mnist-mlp"));
+ * const probs = await predict(new Float32Array(784), 1); // 10 probabilities
+ * ```
+ */
+export function createModelPredictor(run: LoadedRun): BatchPredictFn {
+  const [h, w, c] = run.manifest.inputShape;
+  return async (x, count) => {
+    const probs = tf.tidy(() => {
+      const input = tf.tensor4d(x, [count, h, w, c]);
+      const outputs = run.models.map((m) => m.predict(input) as tf.Tensor);
+      return outputs.length === 1 ? outputs[0]! : tf.addN(outputs).div(outputs.length);
+    });
+    try {
+      return (await probs.data()) as Float32Array;
+    } finally {
+      probs.dispose();
+    }
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * Decodes an uploaded PNG or JPEG into grayscale, with limits against decompression bombs.
+ *
+ * @module
+ */
+import { convertIndexedToRgb, decode as decodePng } from "fast-png";
+import jpeg from "jpeg-js";
+import { BadInputError } from "./bad_input_error.ts";
+
+/** Largest image accepted, in pixels (about 16 megapixels: a 4096×4096 photo). */
+const MAX_PIXELS = 4096 * 4096;
+
+/** A grayscale image: `width * height` luminance values in 0..255, row-major. */
+export interface GrayImage {
+  width: number;
+  height: number;
+  data: Float32Array;
+}
+
+/**
+ * Decodes PNG (any bit depth, palette, alpha) or JPEG bytes, recognised by their signature, into
+ * grayscale luminance. Transparent pixels are composited over the colour that contrasts with the
+ * ink (white behind dark ink, black behind light ink), so a canvas export with a transparent
+ * background keeps its strokes. Anything else, or a corrupt file, is a {@linkcode BadInputError}.
+ *
+ * @example
+ * ```ts
+ * import { encode } from "fast-png";
+ * import { decodeImage } from "./decode_image.ts";
+ * const png = encode({ width: 2, height: 1, data: new Uint8Array([0, 255]), channels: 1, depth: 8 });
+ * const img = decodeImage(png);
+ * console.assert(img.width === 2 && img.data[1] === 255);
+ * ```
+ */
+export function decodeImage(bytes: Uint8Array): GrayImage {
+  if (isPng(bytes)) return decodePngBytes(bytes);
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return decodeJpegBytes(bytes);
+  throw new BadInputError("the upload is not a PNG or JPEG image (unrecognised file signature)");
+}
+
+function isPng(b: Uint8Array): boolean {
+  return b.length >= 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47;
+}
+
+function checkSize(width: number, height: number): void {
+  if (width < 1 || height < 1) throw new BadInputError("the image is empty (0 pixels)");
+  if (width * height > MAX_PIXELS) {
+    throw new BadInputError(
+      `the image is ${width}×${height}; the largest accepted is ${MAX_PIXELS / 1e6} megapixels`,
+    );
+  }
+}
+
+function decodePngBytes(bytes: Uint8Array): GrayImage {
+  if (bytes.length >= 24) {
+    // IHDR comes first: check the dimensions before inflating anything.
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    checkSize(view.getUint32(16), view.getUint32(20));
+  }
+  let png;
+  try {
+    png = decodePng(bytes);
+  } catch (err) {
+    throw new BadInputError(`the PNG image cannot be decoded: ${(err as Error).message}`);
+  }
+  const { width, height } = png;
+  checkSize(width, height);
+  let data: ArrayLike<number> = png.data;
+  let channels = png.channels;
+  let max = png.depth === 16 ? 65535 : (1 << png.depth) - 1;
+  if (png.palette) {
+    data = convertIndexedToRgb(png);
+    channels = png.palette[0]?.length ?? 3;
+    max = 255;
+  }
+  return toGray(data, width, height, channels, max);
+}
+
+function decodeJpegBytes(bytes: Uint8Array): GrayImage {
+  let img;
+  try {
+    img = jpeg.decode(bytes, {
+      useTArray: true,
+      formatAsRGBA: true,
+      maxResolutionInMP: MAX_PIXELS / 1e6,
+      maxMemoryUsageInMB: 512,
+    });
+  } catch (err) {
+    throw new BadInputError(`the JPEG image cannot be decoded: ${(err as Error).message}`);
+  }
+  checkSize(img.width, img.height);
+  return toGray(img.data, img.width, img.height, 4, 255);
+}
+
+/** Luminance (Rec. 601) in 0..255, alpha composited over a contrasting background. */
+function toGray(
+  data: ArrayLike<number>,
+  width: number,
+  height: number,
+  channels: number,
+  max: number,
+): GrayImage {
+  const n = width * height;
+  if (data.length < n * channels) throw new BadInputError("the image data is truncated");
+  const hasAlpha = channels === 2 || channels === 4;
+  const colour = channels >= 3;
+  const lum = new Float32Array(n);
+  const alpha = new Float32Array(n);
+  let weighted = 0;
+  let weight = 0;
+  for (let i = 0; i < n; i++) {
+    const o = i * channels;
+    const l = colour ? 0.299 * data[o]! + 0.587 * data[o + 1]! + 0.114 * data[o + 2]! : data[o]!;
+    const a = hasAlpha ? data[o + channels - 1]! / max : 1;
+    lum[i] = (l / max) * 255;
+    alpha[i] = a;
+    weighted += lum[i]! * a;
+    weight += a;
+  }
+  if (hasAlpha) {
+    // Behind dark ink put white; behind light ink put black.
+    const background = weight > 0 && weighted / weight < 128 ? 255 : 0;
+    for (let i = 0; i < n; i++) {
+      lum[i] = lum[i]! * alpha[i]! + background * (1 - alpha[i]!);
+    }
+  }
+  return { width, height, data: lum };
+}
