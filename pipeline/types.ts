@@ -11,6 +11,8 @@ export interface SourceLocation {
   file: string;
   /** 1-based line number in that file (the header is line 1). */
   line: number;
+  /** 1-based data row number in that file (header excluded; Kaggle's ImageId), when known. */
+  row?: number;
 }
 
 /** One image as parsed from a CSV row, before normalization. */
