@@ -1,6 +1,179 @@
-/** `deno task train`: not built yet (placeholder so main.ts type-checks). */
-export const summary = "train";
-export const help = "deno task train: not built yet";
-export function run(_args: string[]): Promise<number> {
-  return Promise.reject(new Error("'train' is not built yet"));
+/**
+ * `deno task train`: resolves the config (defaults ← preset ← --config file ← flags), prints it,
+ * and runs `trainRun`; Ctrl-C stops after the current batch and saves a checkpoint.
+ *
+ * @module
+ */
+import { UsageError } from "./errors.ts";
+import { type FlagSpec, parseFlags, stringFlag } from "./parse_flags.ts";
+import { CONFIG_FIELDS, type TrainConfig } from "../train/config.ts";
+import { PRESETS } from "../train/presets.ts";
+import { resolveConfig } from "../train/resolve_config.ts";
+
+/** One line for the command list. */
+export const summary = "train a model (default: the embedded MNIST, no arguments needed)";
+
+const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+function configHelp(): string {
+  const lines: string[] = [];
+  for (const [key, field] of Object.entries(CONFIG_FIELDS)) {
+    const isBool = field.type === "boolean" || field.type === "optional-boolean";
+    const value = isBool ? "" : field.type === "strings" ? " FILE" : " X";
+    const shownDefault = Array.isArray(field.default)
+      ? ""
+      : field.default === null || field.default === ""
+      ? ""
+      : ` [${field.default}]`;
+    lines.push(`  --${(kebab(key) + value).padEnd(22)} ${field.help}${shownDefault}`);
+  }
+  return lines.join("\n");
+}
+
+/** The full `--help` text. */
+export const help = `deno task train [options]
+
+Trains a model and saves it to a run folder (model.json + weights.bin + manifest.json, history.json,
+best/ with the best epoch). With no --data it trains on the embedded MNIST and scores the 10,000-image
+MNIST test set at the end.
+
+  --preset NAME            ${Object.keys(PRESETS).join(", ")} [default]
+  --config FILE.json       config keys (camelCase) laid over the preset; flags override it
+  --resume RUN_DIR         continue a stopped run (its config; flags such as --epochs override)
+  --list-models            print the model zoo with parameter counts and exit
+
+Config keys (every key is a flag; --no-X turns a boolean off):
+${configHelp()}
+
+Examples:
+  deno task train
+  deno task train --model deotte --preset best
+  deno task train --data optdigits.tra --no-header --label-column last --pixel-max 16
+  deno task train --augment standard --rotation 12 --epochs 20 --lr 1e-3 --json`;
+
+function flagSpec(): Record<string, FlagSpec> {
+  const spec: Record<string, FlagSpec> = {
+    preset: { type: "string" },
+    config: { type: "string" },
+    resume: { type: "string" },
+    "list-models": { type: "boolean" },
+  };
+  for (const [key, field] of Object.entries(CONFIG_FIELDS)) {
+    spec[kebab(key)] = field.type === "boolean" || field.type === "optional-boolean"
+      ? { type: "boolean" }
+      : field.type === "strings"
+      ? { type: "string", multiple: true }
+      : { type: "string" };
+  }
+  return spec;
+}
+
+/**
+ * Parses the arguments into a resolved config (and the run folder to resume, if any). Exported
+ * for tests and for commands built on training (k-fold, ensembles).
+ */
+export async function configFromArgs(
+  args: string[],
+): Promise<{ config: TrainConfig; resume?: string; listModels: boolean }> {
+  const { values } = parseFlags(args, flagSpec(), "train");
+  const flags: Record<string, unknown> = {};
+  for (const key of Object.keys(CONFIG_FIELDS)) {
+    const v = values[kebab(key)];
+    if (v !== undefined) flags[key] = v;
+  }
+  const resume = stringFlag(values, "resume");
+  const configPath = stringFlag(values, "config");
+  let file: { path: string; values: unknown } | undefined;
+  if (configPath !== undefined) file = { path: configPath, values: await readJsonFile(configPath) };
+  if (resume !== undefined) {
+    if (configPath !== undefined) {
+      throw new UsageError("--resume takes the run's saved config; drop --config", "train");
+    }
+    const { readManifest } = await import("../models/model_io.ts");
+    const saved = (await readManifest(resume)).config;
+    file = { path: `${resume}/manifest.json`, values: saved };
+  }
+  const preset = stringFlag(values, "preset");
+  const config = resolveConfig({ ...(preset ? { preset } : {}), ...(file ? { file } : {}), flags });
+  return {
+    config,
+    ...(resume !== undefined ? { resume } : {}),
+    listModels: values["list-models"] === true,
+  };
+}
+
+async function readJsonFile(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) {
+      throw new UsageError(`--config ${path}: file not found`, "train");
+    }
+    throw err;
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`--config ${path}: not valid JSON (${(err as Error).message})`, "train");
+  }
+}
+
+/** Prints the resolved config, one `key = value` per line. */
+export function formatConfig(config: TrainConfig): string {
+  const width = Math.max(...Object.keys(config).map((k) => k.length));
+  return Object.entries(config)
+    .map(([k, v]) => `  ${k.padEnd(width)} = ${JSON.stringify(v)}`)
+    .join("\n");
+}
+
+/** Runs `deno task train`. */
+export async function run(args: string[]): Promise<number> {
+  const { config, resume, listModels } = await configFromArgs(args);
+  if (listModels) {
+    const { listModels } = await import("../models/list_models.ts");
+    console.log(await listModels());
+    return 0;
+  }
+  const log = config.json
+    ? (text: string) => console.error(text)
+    : (text: string) => console.log(text);
+  log(`resolved config:\n${formatConfig(config)}`);
+
+  if (config.folds > 0 || config.ensemble > 0) {
+    const path = "../train/cross_validate.ts";
+    const mod = await import(path).catch(() => null) as
+      | { crossValidate?: (c: TrainConfig) => Promise<unknown> }
+      | null;
+    if (mod?.crossValidate === undefined) {
+      throw new UsageError("--folds and --ensemble need train/cross_validate.ts (not built yet)");
+    }
+    await mod.crossValidate(config);
+    return 0;
+  }
+
+  const { trainRun } = await import("../train/train_run.ts");
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) Deno.exit(130);
+    console.error("\nstopping after this batch and saving a checkpoint (Ctrl-C again to quit now)");
+    controller.abort();
+  };
+  Deno.addSignalListener("SIGINT", onSigint);
+  try {
+    const result = await trainRun(config, {
+      signal: controller.signal,
+      ...(resume !== undefined ? { resume } : {}),
+      ...(config.json
+        ? { write: (t: string) => Deno.stdout.writeSync(new TextEncoder().encode(t)) }
+        : {}),
+    });
+    if (result.interrupted) {
+      console.error(`stopped; continue with: deno task train --resume ${result.runDir}`);
+      return 130;
+    }
+    return 0;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSigint);
+  }
 }

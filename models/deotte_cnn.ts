@@ -1,0 +1,52 @@
+import * as tf from "@tensorflow/tfjs";
+import type { ModelConfig } from "./model_config.ts";
+import { _LayerSeeds, _requireInputSize } from "./_layer_seeds.ts";
+
+/**
+ * `deotte` (Chris Deotte's Kaggle kernel, 0.99757 as a 15-model ensemble):
+ * 32C3-BN-32C3-BN-32C5S2-BN-Drop0.4, 64C3-BN-64C3-BN-64C5S2-BN-Drop0.4, 128C4-BN, Flatten,
+ * Drop0.4, softmax. The 3×3 and 4×4 convolutions are "valid", so it needs at least 25×25 inputs
+ * (28×28 ends at 1×1×128).
+ *
+ * @example
+ * ```ts
+ * import { createDeotteCnn } from "./deotte_cnn.ts";
+ * const model = createDeotteCnn({ inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
+ * console.assert(model.outputs[0]!.shape[1] === 10);
+ * model.dispose();
+ * ```
+ */
+export function createDeotteCnn(config: ModelConfig): tf.Sequential {
+  _requireInputSize("deotte", config.inputShape, 25);
+  const seeds = new _LayerSeeds(config.seed);
+  const model = tf.sequential({ name: "deotte" });
+  const convBn = (filters: number, kernelSize: number, strides = 1, first = false) => {
+    model.add(tf.layers.conv2d({
+      ...(first ? { inputShape: config.inputShape } : {}),
+      filters,
+      kernelSize,
+      strides,
+      padding: strides === 1 ? "valid" : "same",
+      activation: "relu",
+      kernelInitializer: seeds.glorotUniform(),
+    }));
+    model.add(tf.layers.batchNormalization());
+  };
+  convBn(32, 3, 1, true);
+  convBn(32, 3);
+  convBn(32, 5, 2);
+  model.add(tf.layers.dropout({ rate: 0.4 }));
+  convBn(64, 3);
+  convBn(64, 3);
+  convBn(64, 5, 2);
+  model.add(tf.layers.dropout({ rate: 0.4 }));
+  convBn(128, 4);
+  model.add(tf.layers.flatten());
+  model.add(tf.layers.dropout({ rate: 0.4 }));
+  model.add(tf.layers.dense({
+    units: config.numClasses,
+    activation: "softmax",
+    kernelInitializer: seeds.glorotUniform(),
+  }));
+  return model;
+}

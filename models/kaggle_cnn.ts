@@ -1,0 +1,62 @@
+import * as tf from "@tensorflow/tfjs";
+import type { ModelConfig } from "./model_config.ts";
+import { _LayerSeeds, _requireInputSize } from "./_layer_seeds.ts";
+
+/**
+ * `kaggle-cnn` (seed notebook 000): Conv 64 5×5 + MaxPool + BatchNorm; Conv 128 3×3 ×2 + MaxPool +
+ * BatchNorm; Conv 256 3×3 ×2 + MaxPool + BatchNorm; Dense 512 ELU (L2), Dropout 0.2, Dense 512 ELU
+ * (L2), Dropout 0.2, Dense 256 ELU, softmax. He-normal initialisation, "same" convolutions, so three
+ * 2×2 poolings need at least 8×8 inputs.
+ *
+ * @example
+ * ```ts
+ * import { createKaggleCnn } from "./kaggle_cnn.ts";
+ * const model = createKaggleCnn({ inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
+ * console.assert(model.outputs[0]!.shape[1] === 10);
+ * model.dispose();
+ * ```
+ */
+export function createKaggleCnn(config: ModelConfig): tf.Sequential {
+  _requireInputSize("kaggle-cnn", config.inputShape, 8);
+  const seeds = new _LayerSeeds(config.seed);
+  const model = tf.sequential({ name: "kaggle_cnn" });
+  const conv = (filters: number, kernelSize: number, first = false) =>
+    tf.layers.conv2d({
+      ...(first ? { inputShape: config.inputShape } : {}),
+      filters,
+      kernelSize,
+      padding: "same",
+      activation: "relu",
+      kernelInitializer: seeds.heNormal(),
+    });
+  model.add(conv(64, 5, true));
+  model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+  model.add(tf.layers.batchNormalization());
+  model.add(conv(128, 3));
+  model.add(conv(128, 3));
+  model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+  model.add(tf.layers.batchNormalization());
+  model.add(conv(256, 3));
+  model.add(conv(256, 3));
+  model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+  model.add(tf.layers.batchNormalization());
+  model.add(tf.layers.flatten());
+  for (const units of [512, 512]) {
+    model.add(tf.layers.dense({
+      units,
+      activation: "elu",
+      kernelInitializer: seeds.heNormal(),
+      kernelRegularizer: tf.regularizers.l2({ l2: 1e-4 }),
+    }));
+    model.add(tf.layers.dropout({ rate: 0.2 }));
+  }
+  model.add(
+    tf.layers.dense({ units: 256, activation: "elu", kernelInitializer: seeds.heNormal() }),
+  );
+  model.add(tf.layers.dense({
+    units: config.numClasses,
+    activation: "softmax",
+    kernelInitializer: seeds.glorotUniform(),
+  }));
+  return model;
+}

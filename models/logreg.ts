@@ -1,0 +1,27 @@
+import * as tf from "@tensorflow/tfjs";
+import type { ModelConfig } from "./model_config.ts";
+import { _LayerSeeds } from "./_layer_seeds.ts";
+
+/**
+ * `logreg`: softmax regression on the raw pixels (Flatten, one Dense softmax layer). The baseline
+ * every other model must beat (about 92% on MNIST).
+ *
+ * @example
+ * ```ts
+ * import { createLogreg } from "./logreg.ts";
+ * const model = createLogreg({ inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
+ * console.assert(model.countParams() === 7850);
+ * model.dispose();
+ * ```
+ */
+export function createLogreg(config: ModelConfig): tf.Sequential {
+  const seeds = new _LayerSeeds(config.seed);
+  const model = tf.sequential({ name: "logreg" });
+  model.add(tf.layers.flatten({ inputShape: config.inputShape }));
+  model.add(tf.layers.dense({
+    units: config.numClasses,
+    activation: "softmax",
+    kernelInitializer: seeds.glorotUniform(),
+  }));
+  return model;
+}

@@ -1,0 +1,50 @@
+import * as tf from "@tensorflow/tfjs";
+import type { ModelConfig } from "./model_config.ts";
+import { _LayerSeeds, _requireInputSize } from "./_layer_seeds.ts";
+
+/**
+ * `simple-cnn` (seed notebook 002): Conv 32 5×5, Conv 32 5×5, MaxPool, Dropout 0.25; Conv 64 3×3,
+ * Conv 64 3×3, MaxPool, Dropout 0.25; Dense 256 ReLU, Dropout 0.5, softmax. "Same" convolutions,
+ * so any input of at least 4×4 works.
+ *
+ * @example
+ * ```ts
+ * import { createSimpleCnn } from "./simple_cnn.ts";
+ * const model = createSimpleCnn({ inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
+ * console.assert(model.outputs[0]!.shape[1] === 10);
+ * model.dispose();
+ * ```
+ */
+export function createSimpleCnn(config: ModelConfig): tf.Sequential {
+  _requireInputSize("simple-cnn", config.inputShape, 4);
+  const seeds = new _LayerSeeds(config.seed);
+  const model = tf.sequential({ name: "simple_cnn" });
+  const conv = (filters: number, kernelSize: number, first = false) =>
+    tf.layers.conv2d({
+      ...(first ? { inputShape: config.inputShape } : {}),
+      filters,
+      kernelSize,
+      padding: "same",
+      activation: "relu",
+      kernelInitializer: seeds.glorotUniform(),
+    });
+  model.add(conv(32, 5, true));
+  model.add(conv(32, 5));
+  model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+  model.add(tf.layers.dropout({ rate: 0.25 }));
+  model.add(conv(64, 3));
+  model.add(conv(64, 3));
+  model.add(tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }));
+  model.add(tf.layers.dropout({ rate: 0.25 }));
+  model.add(tf.layers.flatten());
+  model.add(
+    tf.layers.dense({ units: 256, activation: "relu", kernelInitializer: seeds.glorotUniform() }),
+  );
+  model.add(tf.layers.dropout({ rate: 0.5 }));
+  model.add(tf.layers.dense({
+    units: config.numClasses,
+    activation: "softmax",
+    kernelInitializer: seeds.glorotUniform(),
+  }));
+  return model;
+}

@@ -1,0 +1,58 @@
+import * as tf from "@tensorflow/tfjs";
+import type { ModelConfig } from "./model_config.ts";
+import { _LayerSeeds, _requireInputSize } from "./_layer_seeds.ts";
+
+/**
+ * `small-cnn` (seed notebook 003): Conv 32 3×3 + BatchNorm + MaxPool; Conv 64 5×5 + BatchNorm;
+ * Conv 64 3×3 + BatchNorm + MaxPool; Dense 128 and Dense 64 (L2 0.01, Dropout 0.5 each); Dense 32;
+ * softmax. Convolutions use "same" padding so 8×8 inputs work too.
+ *
+ * @example
+ * ```ts
+ * import { createSmallCnn } from "./small_cnn.ts";
+ * const model = createSmallCnn({ inputShape: [8, 8, 1], numClasses: 10, seed: 1 });
+ * console.assert(model.outputs[0]!.shape[1] === 10);
+ * model.dispose();
+ * ```
+ */
+export function createSmallCnn(config: ModelConfig): tf.Sequential {
+  _requireInputSize("small-cnn", config.inputShape, 4);
+  const seeds = new _LayerSeeds(config.seed);
+  const model = tf.sequential({ name: "small_cnn" });
+  const conv = (filters: number, kernelSize: number, first = false) =>
+    tf.layers.conv2d({
+      ...(first ? { inputShape: config.inputShape } : {}),
+      filters,
+      kernelSize,
+      padding: "same",
+      activation: "relu",
+      kernelInitializer: seeds.heNormal(),
+    });
+  model.add(conv(32, 3, true));
+  model.add(tf.layers.batchNormalization());
+  model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+  model.add(conv(64, 5));
+  model.add(tf.layers.batchNormalization());
+  model.add(conv(64, 3));
+  model.add(tf.layers.batchNormalization());
+  model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+  model.add(tf.layers.flatten());
+  for (const units of [128, 64]) {
+    model.add(tf.layers.dense({
+      units,
+      activation: "relu",
+      kernelInitializer: seeds.heNormal(),
+      kernelRegularizer: tf.regularizers.l2({ l2: 0.01 }),
+    }));
+    model.add(tf.layers.dropout({ rate: 0.5 }));
+  }
+  model.add(
+    tf.layers.dense({ units: 32, activation: "relu", kernelInitializer: seeds.heNormal() }),
+  );
+  model.add(tf.layers.dense({
+    units: config.numClasses,
+    activation: "softmax",
+    kernelInitializer: seeds.glorotUniform(),
+  }));
+  return model;
+}
