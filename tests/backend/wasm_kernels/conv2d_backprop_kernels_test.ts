@@ -22,6 +22,9 @@ for (const stride of [1, 2]) {
     CASES.push({ n: 2, h: 8, w: 11, ci: 3, co: 4, kh: 5, kw: 2, stride, pad });
     CASES.push({ n: 1, h: 6, w: 6, ci: 1, co: 3, kh: 1, kw: 1, stride, pad });
     CASES.push({ n: 2, h: 10, w: 9, ci: 4, co: 2, kh: 4, kw: 3, stride, pad });
+    // Ci above the im2col threshold takes the swapped-axes conv route.
+    CASES.push({ n: 3, h: 7, w: 8, ci: 6, co: 5, kh: 3, kw: 3, stride, pad });
+    CASES.push({ n: 2, h: 9, w: 9, ci: 9, co: 3, kh: 5, kw: 4, stride, pad });
   }
 }
 

@@ -1,0 +1,44 @@
+import * as tf from "@tensorflow/tfjs";
+import { _wrapWasmKernel } from "./_wrap_wasm_kernel.ts";
+
+/**
+ * Wraps wasm's `Sum` and `Mean`: a reduction over leading axes (bias gradients and batch-norm
+ * statistics reduce NHWC over N,H,W) becomes a [1,M]×[M,C] matmul with a vector of ones instead of
+ * wasm's transpose-then-reduce (~20× faster). Other reductions go to wasm's own kernel.
+ *
+ * @example
+ * ```ts
+ * for (const k of reduceKernels()) tf.registerKernel(k);
+ * ```
+ */
+export function reduceKernels(): tf.KernelConfig[] {
+  return [tf.Sum, tf.Mean].map((name) =>
+    _wrapWasmKernel(name, (original) => (args) => {
+      const { x } = args.inputs as unknown as { x: tf.Tensor };
+      const { axis, keepDims } = args.attrs as unknown as tf.SumAttrs;
+      const lead = _leadingAxes(x.shape, axis);
+      if (x.dtype !== "float32" || lead === 0) return original(args);
+      return tf.tidy(() => {
+        const m = x.shape.slice(0, lead).reduce((p, q) => p * q, 1);
+        const rest = x.shape.slice(lead);
+        const c = rest.reduce((p, q) => p * q, 1);
+        const weights = tf.fill([1, m], name === tf.Mean ? 1 / m : 1);
+        const out = tf.matMul(weights, tf.reshape(x, [m, c]));
+        return tf.reshape(out, keepDims ? [...x.shape.slice(0, lead).map(() => 1), ...rest] : rest);
+      });
+    })
+  );
+}
+
+/** k when the reduction axes are exactly 0..k−1 with k < rank and the rest non-trivial; else 0. */
+function _leadingAxes(shape: number[], axis: number | number[] | null | undefined): number {
+  const rank = shape.length;
+  // null/undefined axis means "reduce everything" (tf.sum(x)); parseAxisParam expands it.
+  const axes = [...new Set(tf.util.parseAxisParam(axis ?? shape.map((_, i) => i), shape))].sort((
+    p,
+    q,
+  ) => p - q);
+  if (axes.length === 0 || axes.length >= rank) return 0;
+  for (let i = 0; i < axes.length; i++) if (axes[i] !== i) return 0;
+  return axes.length;
+}
