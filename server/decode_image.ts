@@ -52,7 +52,7 @@ function checkSize(width: number, height: number): void {
 }
 
 function decodePngBytes(bytes: Uint8Array): GrayImage {
-  if (bytes.length >= 24) {
+  if (bytes.length >= 24 && String.fromCharCode(...bytes.subarray(12, 16)) === "IHDR") {
     // IHDR comes first: check the dimensions before inflating anything.
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     checkSize(view.getUint32(16), view.getUint32(20));
