@@ -1,7 +1,8 @@
 /**
  * Registers the "native" tfjs backend: the cpu backend's tensor storage and kernels, with the hot
- * kernels (matrix products, convolutions and their gradients, max pooling) replaced by OpenBLAS
- * (through Deno FFI, no copies) and tight typed-array loops.
+ * kernels replaced: matrix products and convolutions (and their gradients) by OpenBLAS sgemm
+ * through Deno FFI (no copies), max pooling, common elementwise ops and reductions by literal
+ * typed-array loops.
  */
 import * as tf from "@tensorflow/tfjs";
 import { _loadOpenBlas } from "./_openblas.ts";
@@ -9,6 +10,8 @@ import type { _Fallback, _KernelArgs, _NativeKernel } from "./_kernel_types.ts";
 import { _matMulKernels } from "./_matmul_kernels.ts";
 import { _conv2dKernels } from "./_conv2d_kernels.ts";
 import { _maxPoolKernels } from "./_max_pool_kernels.ts";
+import { _elementwiseKernels } from "./_elementwise_kernels.ts";
+import { _reduceKernels } from "./_reduce_kernels.ts";
 
 /** The tfjs backend name this module registers. */
 export const NATIVE_BACKEND_NAME = "native";
@@ -72,7 +75,14 @@ function register(): NativeBackendStatus {
     return { ok: false, reason: `a tfjs backend named '${NATIVE_BACKEND_NAME}' already exists` };
   }
   const native = new Map<string, _NativeKernel>();
-  for (const k of [..._matMulKernels(blas), ..._conv2dKernels(blas), ..._maxPoolKernels()]) {
+  const kernels = [
+    ..._matMulKernels(blas),
+    ..._conv2dKernels(blas),
+    ..._maxPoolKernels(),
+    ..._elementwiseKernels(),
+    ..._reduceKernels(),
+  ];
+  for (const k of kernels) {
     native.set(k.kernelName, k);
   }
   for (const config of cpuKernels) {

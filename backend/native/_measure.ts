@@ -1,0 +1,143 @@
+/**
+ * Measures training (forward + backward + Adam, batch 128) and inference (batch 512) images/s of
+ * small-cnn-ref and kaggle-cnn on the given backends, and with --profile prints where the time of
+ * a training step goes, per kernel. A developer tool, not part of the CLI:
+ *
+ *   deno run -A backend/native/_measure.ts --backend native,wasm --model small-cnn-ref,kaggle-cnn
+ */
+import * as tf from "@tensorflow/tfjs";
+import { parseArgs } from "node:util";
+import { registerNativeBackend } from "./register_native_backend.ts";
+import { createKaggleCnn } from "../../models/kaggle_cnn.ts";
+
+const TRAIN_BATCH = 128;
+const INFER_BATCH = 512;
+
+function smallCnnRef(): tf.Sequential {
+  return tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: "relu" }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: "relu" }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 128, activation: "relu" }),
+      tf.layers.dense({ units: 10, activation: "softmax" }),
+    ],
+  });
+}
+
+const MODELS: Record<string, () => tf.LayersModel> = {
+  "small-cnn-ref": smallCnnRef,
+  "kaggle-cnn": () => createKaggleCnn({ inputShape: [28, 28, 1], numClasses: 10, seed: 1 }),
+};
+
+const kernelTimes = new Map<string, { ms: number; calls: number }>();
+let profiling = false;
+
+/** Re-registers every kernel of `backend` with a timer around it. */
+function instrument(backend: string): void {
+  for (const k of tf.getKernelsForBackend(backend)) {
+    const inner = k.kernelFunc;
+    tf.unregisterKernel(k.kernelName, backend);
+    tf.registerKernel({
+      ...k,
+      kernelFunc: (args) => {
+        if (!profiling) return inner(args);
+        const t0 = performance.now();
+        const r = inner(args);
+        const e = kernelTimes.get(k.kernelName) ?? { ms: 0, calls: 0 };
+        e.ms += performance.now() - t0;
+        e.calls++;
+        kernelTimes.set(k.kernelName, e);
+        return r;
+      },
+    });
+  }
+}
+
+async function useBackend(name: string): Promise<void> {
+  if (name === "native") {
+    const s = await registerNativeBackend();
+    if (!s.ok) throw new Error(s.reason);
+    console.log(`native: ${s.reason}`);
+  } else if (name === "wasm") {
+    await import("@tensorflow/tfjs-backend-wasm");
+    const mod = await import("../wasm_kernels/register_wasm_training_kernels.ts");
+    mod.registerWasmTrainingKernels();
+  }
+  if (!(await tf.setBackend(name))) throw new Error(`backend ${name} failed to initialise`);
+  await tf.ready();
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+async function measure(backend: string, modelName: string, steps: number, profile: boolean) {
+  const model = MODELS[modelName]!();
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: "categoricalCrossentropy" });
+  const x = tf.randomUniform([TRAIN_BATCH, 28, 28, 1]);
+  const y = tf.oneHot(tf.randomUniform([TRAIN_BATCH], 0, 10, "int32"), 10);
+  const xi = tf.randomUniform([INFER_BATCH, 28, 28, 1]);
+  const trainMs: number[] = [];
+  let tensors = -1;
+  for (let i = 0; i < steps + 2; i++) {
+    profiling = profile && i >= 2;
+    const t0 = performance.now();
+    await model.trainOnBatch(x, y);
+    if (i >= 2) trainMs.push(performance.now() - t0);
+    if (i === 1) tensors = tf.memory().numTensors;
+  }
+  profiling = false;
+  const leak = tf.memory().numTensors - tensors;
+  const inferMs: number[] = [];
+  for (let i = 0; i < Math.max(3, Math.ceil(steps / 2)); i++) {
+    const t0 = performance.now();
+    const p = model.predict(xi) as tf.Tensor;
+    await p.data();
+    p.dispose();
+    inferMs.push(performance.now() - t0);
+  }
+  const train = TRAIN_BATCH / (median(trainMs) / 1000);
+  const infer = INFER_BATCH / (median(inferMs.slice(1)) / 1000);
+  console.log(
+    `${modelName.padEnd(14)} ${backend.padEnd(7)} train ${train.toFixed(0).padStart(6)} img/s ` +
+      `(step ${median(trainMs).toFixed(1)} ms)  infer ${infer.toFixed(0).padStart(6)} img/s` +
+      `  tensors +${leak}`,
+  );
+  if (profile) {
+    const total = trainMs.reduce((a, b) => a + b, 0);
+    const rows = [...kernelTimes.entries()].sort((a, b) => b[1].ms - a[1].ms);
+    let sum = 0;
+    for (const [name, { ms, calls }] of rows) {
+      sum += ms;
+      if (ms / total < 0.005) continue;
+      console.log(
+        `  ${name.padEnd(24)} ${(ms / steps).toFixed(2).padStart(8)} ms/step ` +
+          `${(100 * ms / total).toFixed(1).padStart(5)} %  ${calls / steps} calls/step`,
+      );
+    }
+    console.log(`  (outside kernels: ${((total - sum) / steps).toFixed(2)} ms/step)`);
+    kernelTimes.clear();
+  }
+  tf.dispose([x, y, xi]);
+  model.dispose();
+}
+
+const { values } = parseArgs({
+  options: {
+    backend: { type: "string", default: "native" },
+    model: { type: "string", default: "small-cnn-ref,kaggle-cnn" },
+    steps: { type: "string", default: "5" },
+    profile: { type: "boolean", default: false },
+  },
+});
+for (const backend of values.backend.split(",")) {
+  await useBackend(backend);
+  if (values.profile) instrument(backend);
+  for (const m of values.model.split(",")) {
+    await measure(backend, m, Number(values.steps), values.profile);
+  }
+}
