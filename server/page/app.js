@@ -97,8 +97,13 @@ async function send(body, type) {
   return json;
 }
 
+// data-busy on <body> is "true" while a prediction is due or running (tests wait on it).
+function setBusy(busy) {
+  document.body.dataset.busy = String(busy);
+}
+
 async function predictDrawing() {
-  if (!dirty) return;
+  if (!dirty) return setBusy(false);
   if (inFlight) {
     pending = true;
     return;
@@ -114,13 +119,19 @@ async function predictDrawing() {
     if (pending) {
       pending = false;
       schedule();
+    } else if (!timer) {
+      setBusy(false);
     }
   }
 }
 
 function schedule(delay = DEBOUNCE_MS) {
   clearTimeout(timer);
-  timer = setTimeout(predictDrawing, delay);
+  setBusy(true);
+  timer = setTimeout(() => {
+    timer = 0;
+    predictDrawing();
+  }, delay);
 }
 
 function point(e) {
@@ -163,6 +174,7 @@ for (const type of ["pointerup", "pointercancel"]) {
 
 document.getElementById("clear").addEventListener("click", () => {
   clearTimeout(timer);
+  timer = 0;
   resetPad();
   clearResult();
 });
