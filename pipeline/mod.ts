@@ -35,3 +35,4 @@ export * from "./repeat.ts";
 export * from "./take_stream.ts";
 export * from "./skip_stream.ts";
 export * from "./cache_stream.ts";
+export * from "./inspect_file.ts";

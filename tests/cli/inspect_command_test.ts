@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { runCli } from "../../cli/run_cli.ts";
+
+const fixture = (name: string) =>
+  fileURLToPath(new URL(`../fixtures/csv/${name}`, import.meta.url));
+
+/** Runs the CLI with console output captured. */
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const { log, error } = console;
+  console.log = (...a: unknown[]) => out.push(a.join(" "));
+  console.error = (...a: unknown[]) => err.push(a.join(" "));
+  try {
+    const code = await runCli(args);
+    return { code, out: out.join("\n"), err: err.join("\n") };
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
+}
+
+Deno.test("inspect prints rows, columns, format, image size, labels and pixel range", async () => {
+  const { code, out } = await cli(["inspect", fixture("kaggle_train.csv")]);
+  assert.equal(code, 0);
+  assert.match(out, /format\s+kaggle-train/);
+  assert.match(out, /rows\s+12/);
+  assert.match(out, /columns\s+17 \(label in column 0, 16 pixels\)/);
+  assert.match(out, /image\s+4×4/);
+  assert.match(out, /labels\s+0:2 {2}1:2 {2}2:1/);
+  assert.match(out, /pixels\s+0\.\.\d+ \(file max 255\)/);
+});
+
+Deno.test("inspect --json gives machine-readable statistics; format flags apply", async () => {
+  const { code, out } = await cli([
+    "inspect",
+    fixture("optdigits.csv"),
+    "--json",
+    "--no-plots",
+    "--no-header",
+    "--label-column",
+    "last",
+    "--pixel-max",
+    "16",
+  ]);
+  assert.equal(code, 0);
+  const stats = JSON.parse(out);
+  assert.equal(stats.rows, 6);
+  assert.equal(stats.format.kind, "headerless");
+  assert.equal(stats.format.height, 8);
+  assert.equal(stats.format.labelIndex, 64);
+});
+
+Deno.test("inspect stops on a bad row with exit 1, or skips it with --skip-bad-rows", async () => {
+  const bad = await cli(["inspect", fixture("bad_field_count.csv")]);
+  assert.equal(bad.code, 1);
+  assert.match(
+    bad.err,
+    /^error: Cannot parse .*bad_field_count\.csv line 3 column 17: expected 17 fields but got 16$/,
+  );
+  const skipped = await cli(["inspect", fixture("bad_field_count.csv"), "--skip-bad-rows"]);
+  assert.equal(skipped.code, 0);
+  assert.match(skipped.out, /skipped\s+1 bad rows/);
+  assert.match(skipped.out, /line 3 column 17/);
+});
+
+Deno.test("inspect names an unknown option and a missing file argument (exit 2)", async () => {
+  const unknown = await cli(["inspect", fixture("kaggle_train.csv"), "--pixel-mx", "3"]);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.err, /unknown option --pixel-mx \(did you mean --pixel-max\?\)/);
+  assert.equal((await cli(["inspect"])).code, 2);
+  assert.equal((await cli(["inspect", fixture("empty.csv")])).code, 1);
+});
