@@ -40,6 +40,7 @@ export async function selectBackend(requested: string = "auto"): Promise<Backend
   switch (requested as BackendName) {
     case "cpu":
       await setOrThrow("cpu");
+      quietCpuBanner();
       return { name: "cpu", reason: "requested with --backend cpu" };
     case "wasm":
       await initWasm();
@@ -117,6 +118,7 @@ async function selectAuto(): Promise<BackendChoice> {
     };
   }
   await setOrThrow("cpu");
+  quietCpuBanner();
   return { name: "cpu", reason: `auto: ${gpuNote}; wasm failed (${wasmError}); cpu (slow)` };
 }
 
@@ -143,4 +145,10 @@ async function setOrThrow(name: string): Promise<void> {
   }
   if (!ok) throw new Error(`the ${name} backend failed to initialise`);
   await tf.ready();
+}
+
+/** The cpu backend's one-time "install tfjs-node" banner does not apply to Deno; silence it. */
+function quietCpuBanner(): void {
+  const cpu = tf.findBackend("cpu") as unknown as { firstUse?: boolean } | null;
+  if (cpu !== null && cpu.firstUse !== undefined) cpu.firstUse = false;
 }
