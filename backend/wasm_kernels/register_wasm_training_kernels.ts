@@ -7,6 +7,7 @@ import { maxPoolGradKernel } from "./max_pool_grad_kernel.ts";
 import { batchMatMulKernel } from "./batch_mat_mul_kernel.ts";
 import { reduceKernels } from "./reduce_kernels.ts";
 import { tileKernel } from "./tile_kernel.ts";
+import { identityKernel } from "./identity_kernel.ts";
 
 let _kernels: tf.KernelConfig[] | undefined;
 
@@ -19,6 +20,7 @@ export function wasmTrainingKernels(): readonly tf.KernelConfig[] {
     batchMatMulKernel(),
     ...reduceKernels(),
     tileKernel(),
+    identityKernel(),
   ];
   return _kernels;
 }
@@ -26,7 +28,8 @@ export function wasmTrainingKernels(): readonly tf.KernelConfig[] {
 /**
  * Registers the kernels that make every model-zoo layer train fast on `wasm`:
  * Conv2DBackpropFilter (missing in tfjs-backend-wasm), and faster Conv2DBackpropInput,
- * MaxPoolGrad, transposed BatchMatMul, leading-axis Sum/Mean and Tile (wrapping or replacing
+ * MaxPoolGrad, transposed BatchMatMul, leading-axis Sum/Mean, Tile and a copy-free Identity
+ * (wrapping or replacing
  * wasm's own). Idempotent; call before or after the backend is created.
  *
  * @example

@@ -65,3 +65,17 @@ Deno.test("Tile on wasm matches cpu for leading repeats and the general case", a
     );
   }
 });
+
+Deno.test("Identity on wasm shares memory safely: the copy outlives the source", async () => {
+  await _runOn("wasm", () => tf.scalar(0));
+  const before = tf.memory().numTensors;
+  const x = tf.tensor1d([1, 2, 3]);
+  const y = tf.clone(x); // clone runs the Identity kernel
+  x.dispose();
+  assert.deepEqual(Array.from(await y.data()), [1, 2, 3]);
+  const z = tf.add(y, 1);
+  y.dispose();
+  assert.deepEqual(Array.from(await z.data()), [2, 3, 4]);
+  z.dispose();
+  assert.equal(tf.memory().numTensors, before);
+});
