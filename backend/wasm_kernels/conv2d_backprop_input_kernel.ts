@@ -34,31 +34,10 @@ export const conv2dBackpropInputKernel: tf.KernelConfig = {
     const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
     const { outHeight: ho, outWidth: wo, inHeight: h, inWidth: w } = info;
     const { top, left } = info.padInfo;
+    if (sh > 1 || sw > 1) return tf.tidy(() => _viaSubPixel(dy, filter, info));
     return tf.tidy(() => {
-      const wf = _rotateFilter(filter);
-      let d = dy;
-      let extraH = 0;
-      let extraW = 0;
-      if (sh > 1 || sw > 1) {
-        // Zero-dilate: [N,Ho,1,Wo,1,C] padded to [N,Ho,sh,Wo,sw,C] → [N,Ho·sh,Wo·sw,C]; the last
-        // sh−1 rows (sw−1 columns) are surplus zeros that the bottom/right padding absorbs.
-        const [n, , , c] = dy.shape;
-        const e = tf.reshape(dy, [n, ho, 1, wo, 1, c]);
-        const padded = tf.pad(e, [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
-        d = tf.reshape(padded, [n, ho * sh, wo * sw, c]);
-        extraH = sh - 1;
-        extraW = sw - 1;
-      }
-      const spanH = (ho - 1) * sh + 1;
-      const spanW = (wo - 1) * sw + 1;
-      const p = _padOrCrop(
-        d,
-        kh - 1 - top,
-        h + top - spanH - extraH,
-        kw - 1 - left,
-        w + left - spanW - extraW,
-      );
-      return tf.conv2d(p.x, wf, 1, p.pad);
+      const p = _padOrCrop(dy, kh - 1 - top, h + top - ho, kw - 1 - left, w + left - wo);
+      return tf.conv2d(p.x, _rotateFilter(filter), 1, p.pad);
     });
   },
 };
@@ -81,4 +60,84 @@ function _rotateFilter(filter: tf.Tensor4D): tf.Tensor4D {
       }
     }
   });
+}
+
+/** Stride > 1: one stride-1 conv per output phase (rh, rw), interleaved into [N, H, W, Ci]. */
+function _viaSubPixel(
+  dy: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  info: tf.backend_util.Conv2DInfo,
+): tf.Tensor4D {
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci } = info;
+  const { strideHeight: sh, strideWidth: sw } = info;
+  const u = Math.ceil(h / sh);
+  const v = Math.ceil(w / sw);
+  const rows: tf.Tensor4D[] = [];
+  for (let rh = 0; rh < sh; rh++) {
+    const phases: tf.Tensor4D[] = [];
+    for (let rw = 0; rw < sw; rw++) {
+      const part = _phase(dy, filter, info, rh, rw);
+      const [, pu, pv] = part.shape;
+      phases.push(
+        pu === u && pv === v ? part : tf.pad(part, [[0, 0], [0, u - pu], [0, v - pv], [
+          0,
+          0,
+        ]]),
+      );
+    }
+    // [N, U, V, sw, C] → [N, U, V·sw, C]: column phases interleave.
+    rows.push(tf.reshape(tf.stack(phases, 3), [n, u, v * sw, ci]));
+  }
+  const full = tf.reshape(tf.stack(rows, 2), [n, u * sh, v * sw, ci]) as tf.Tensor4D;
+  return u * sh === h && v * sw === w ? full : tf.slice(full, [0, 0, 0, 0], [n, h, w, ci]);
+}
+
+/**
+ * dx at rows h ≡ rh and columns ≡ rw (mod stride): a stride-1 conv of dy with the taps
+ * a ≡ (rh + padTop) (mod sh), b ≡ (rw + padLeft) (mod sw), rotated and channel-swapped.
+ */
+function _phase(
+  dy: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  info: tf.backend_util.Conv2DInfo,
+  rh: number,
+  rw: number,
+): tf.Tensor4D {
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outChannels: co } = info;
+  const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw } = info;
+  const { outHeight: ho, outWidth: wo } = info;
+  const { top, left } = info.padInfo;
+  const outRows = Math.max(0, Math.ceil((h - rh) / sh));
+  const outCols = Math.max(0, Math.ceil((w - rw) / sw));
+  const firstTapH = (rh + top) % sh;
+  const firstTapW = (rw + left) % sw;
+  const tapsH = Math.max(0, Math.ceil((kh - firstTapH) / sh));
+  const tapsW = Math.max(0, Math.ceil((kw - firstTapW) / sw));
+  if (tapsH === 0 || tapsW === 0 || outRows === 0 || outCols === 0) {
+    return tf.zeros([n, outRows, outCols, ci]);
+  }
+  const g = _heapTensor<tf.Rank.R4>([tapsH, tapsW, co, ci], (out, heap) => {
+    const wv = heap.typedArrayFromHeap(filter);
+    let dst = 0;
+    for (let m = 0; m < tapsH; m++) {
+      const a = firstTapH + sh * (tapsH - 1 - m);
+      for (let q = 0; q < tapsW; q++) {
+        const b = firstTapW + sw * (tapsW - 1 - q);
+        const base = (a * kw + b) * ci * co;
+        for (let o = 0; o < co; o++) {
+          for (let i = 0; i < ci; i++) out[dst++] = wv[base + i * co + o]!;
+        }
+      }
+    }
+  });
+  const padTop = tapsH - 1 - Math.floor((rh + top) / sh);
+  const padLeft = tapsW - 1 - Math.floor((rw + left) / sw);
+  const p = _padOrCrop(
+    dy,
+    padTop,
+    outRows + tapsH - 1 - ho - padTop,
+    padLeft,
+    outCols + tapsW - 1 - wo - padLeft,
+  );
+  return tf.conv2d(p.x, g, 1, p.pad);
 }

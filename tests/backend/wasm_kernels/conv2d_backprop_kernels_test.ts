@@ -16,7 +16,7 @@ interface Case {
 }
 
 const CASES: Case[] = [];
-for (const stride of [1, 2]) {
+for (const stride of [1, 2, 3]) {
   for (const pad of ["same", "valid"] as const) {
     CASES.push({ n: 3, h: 9, w: 7, ci: 2, co: 5, kh: 3, kw: 3, stride, pad });
     CASES.push({ n: 2, h: 8, w: 11, ci: 3, co: 4, kh: 5, kw: 2, stride, pad });
@@ -36,7 +36,7 @@ function outSize(size: number, k: number, stride: number, pad: Pad): number {
   return pad === "same" ? Math.ceil(size / stride) : Math.floor((size - k) / stride) + 1;
 }
 
-Deno.test("Conv2DBackpropFilter on wasm matches cpu (odd sizes, strides 1/2, same/valid)", async () => {
+Deno.test("Conv2DBackpropFilter on wasm matches cpu (odd sizes, strides 1/2/3, same/valid)", async () => {
   for (const c of CASES) {
     const xv = _values(c.n * c.h * c.w * c.ci, 1);
     const ho = outSize(c.h, c.kh, c.stride, c.pad);
@@ -60,7 +60,7 @@ Deno.test("Conv2DBackpropFilter on wasm matches cpu (odd sizes, strides 1/2, sam
   }
 });
 
-Deno.test("Conv2DBackpropInput on wasm matches cpu (odd sizes, strides 1/2, same/valid)", async () => {
+Deno.test("Conv2DBackpropInput on wasm matches cpu (odd sizes, strides 1/2/3, same/valid)", async () => {
   for (const c of CASES) {
     const wv = _values(c.kh * c.kw * c.ci * c.co, 3);
     const ho = outSize(c.h, c.kh, c.stride, c.pad);
