@@ -43,8 +43,11 @@ export async function csvLines(file: string, header?: boolean): Promise<CsvLines
     async *lines() {
       const stream = openFile(file).pipeThrough(new LineSplitStream({ file, header: hasHeader }));
       for await (const block of stream) {
-        for (let i = 0; i < block.lines.length; i++) {
-          yield { bytes: block.lines[i]!, line: block.lineNumbers[i]! };
+        for (let i = 0; i < block.count; i++) {
+          yield {
+            bytes: block.bytes.subarray(block.starts[i]!, block.ends[i]!),
+            line: block.lineNumbers[i]!,
+          };
         }
       }
     },

@@ -1,33 +1,13 @@
 import type { Example } from "./types.ts";
-import type { CsvFormat } from "./csv_format.ts";
 import type { LineBlock } from "./line_split_stream.ts";
-import { type BadRow, badRowError } from "./bad_row.ts";
+import { type CsvParseStreamOptions, CsvRowParser } from "./csv_row_parser.ts";
 
-/** Options of {@link CsvParseStream}. */
-export interface CsvParseStreamOptions {
-  /** The file being parsed (named when it turns out to be empty). */
-  file?: string;
-  /** The layout every row must follow (from `sniffCsvFormat` or `resolveCsvFormat`). */
-  format: CsvFormat;
-  /** The file whose header defined `format`, named when another file's header differs. */
-  formatFile?: string;
-  /** Skip bad rows (calling `onBadRow`) instead of failing on the first. */
-  skipBadRows?: boolean;
-  /** Called for every skipped row when `skipBadRows` is on. */
-  onBadRow?: (row: BadRow) => void;
-}
-
-const COMMA = 44;
-const ROLE_LABEL = -1;
-const ROLE_ID = -2;
-const decoder = new TextDecoder();
+export type { CsvParseStreamOptions };
 
 /**
- * Stage 5: parses CSV lines into {@link Example}s straight from the bytes — digits are accumulated
- * into integers with no string per field (the hot path of the whole pipeline). Checks every row:
- * field count, integers only, pixels in 0..pixelMax (rescaled to 0..255), labels in 0..9; the
- * header of each file against the format; and that the file is neither empty nor header-only.
- * A bad row throws one error naming file, line, column and the expected value.
+ * Stage 5: parses CSV lines into {@link Example}s straight from the bytes, with no string per
+ * field (see {@link CsvRowParser} for the checks). A bad row throws one error naming file, line,
+ * column and the expected value; an empty or header-only file throws at the end.
  *
  * @example
  * ```ts
@@ -46,205 +26,14 @@ const decoder = new TextDecoder();
  */
 export class CsvParseStream extends TransformStream<LineBlock, Example> {
   constructor(options: CsvParseStreamOptions) {
-    const { format } = options;
-    const skip = options.skipBadRows ?? false;
-    const roles = new Int32Array(format.fieldCount);
-    format.pixelIndices.forEach((column, slot) => roles[column] = slot);
-    if (format.labelIndex >= 0) roles[format.labelIndex] = ROLE_LABEL;
-    if (format.idIndex >= 0) roles[format.idIndex] = ROLE_ID;
-    const fieldCount = format.fieldCount;
-    const pixelMax = format.pixelMax;
-    const numClasses = format.numClasses;
-    const scale = pixelMax === 255 ? null : rescaleTable(pixelMax);
-    const pixelCount = format.pixelCount;
-    let file = options.file ?? "input";
-    let seenFirstBlock = false;
-    let rows = 0; // data rows seen in this file, bad ones included (keeps ImageId aligned)
-
+    const parser = new CsvRowParser(options);
     super({
       transform(block, controller) {
-        file = block.file;
-        if (!seenFirstBlock) {
-          seenFirstBlock = true;
-          if (format.header !== null) checkHeader(block, format, options.formatFile);
-        }
-        const { lines, lineNumbers } = block;
-        // One buffer for the block's pixels: one allocation instead of one per row.
-        const slab = new Uint8Array(lines.length * pixelCount);
-        for (let k = 0; k < lines.length; k++) {
-          const line = lines[k]!;
-          const n = line.length;
-          rows++;
-          const pixels = slab.subarray(k * pixelCount, (k + 1) * pixelCount);
-          let label = -1;
-          let id: string | undefined;
-          // Fast path: digits and commas only. Anything else (spaces, quotes, a bad value) goes
-          // to the slow path, which handles it or says exactly what is wrong.
-          let ok = true;
-          let field = 0;
-          let i = 0;
-          for (;;) {
-            if (field >= fieldCount) {
-              ok = false;
-              break;
-            }
-            const role = roles[field]!;
-            const start = i;
-            if (role === ROLE_ID) {
-              while (i < n && line[i] !== COMMA) i++;
-              id = decoder.decode(line.subarray(start, i)).trim();
-            } else {
-              let value = 0;
-              while (i < n) {
-                const d = line[i]! - 48;
-                if (d < 0 || d > 9) break;
-                value = value * 10 + d;
-                i++;
-              }
-              if (i === start || (i < n && line[i] !== COMMA)) {
-                ok = false;
-                break;
-              }
-              if (role >= 0) {
-                if (value > pixelMax) {
-                  ok = false;
-                  break;
-                }
-                pixels[role] = scale === null ? value : scale[value]!;
-              } else {
-                if (value >= numClasses) {
-                  ok = false;
-                  break;
-                }
-                label = value;
-              }
-            }
-            field++;
-            if (i === n) break;
-            i++; // the comma
-          }
-          if (!ok || field !== fieldCount) {
-            const slow = parseSlow(file, lineNumbers[k]!, line, format, pixels);
-            if ("problem" in slow) {
-              if (!skip) throw badRowError(slow);
-              options.onBadRow?.(slow);
-              continue;
-            }
-            label = slow.label;
-            id = slow.id;
-          }
-          const example: Example = {
-            pixels,
-            label,
-            source: { file, line: lineNumbers[k]!, row: rows },
-          };
-          if (id !== undefined) example.id = id;
-          controller.enqueue(example);
-        }
+        for (const example of parser.parse(block)) controller.enqueue(example);
       },
       flush() {
-        if (!seenFirstBlock) {
-          throw new SyntaxError(`Cannot read ${file}: the file is empty`);
-        }
-        if (rows === 0) {
-          throw new SyntaxError(
-            `Cannot read ${file}: it has a header but no data rows (expected at least one row of ${fieldCount} fields)`,
-          );
-        }
+        parser.finish();
       },
     });
   }
-}
-
-/**
- * Slow path for a row the fast path could not take: tolerates spaces and quotes around values,
- * fills `pixels`, and otherwise finds the first bad column and says what was expected.
- */
-function parseSlow(
-  file: string,
-  line: number,
-  bytes: Uint8Array,
-  format: CsvFormat,
-  pixels: Uint8Array,
-): BadRow | { label: number; id?: string } {
-  const fields = decoder.decode(bytes).split(",");
-  const where = { file, line };
-  let label = -1;
-  let id: string | undefined;
-  for (let i = 0; i < Math.min(fields.length, format.fieldCount); i++) {
-    const raw = fields[i]!.trim().replace(/^"(.*)"$/, "$1").trim();
-    if (i === format.idIndex) {
-      id = raw;
-      continue;
-    }
-    const isLabel = i === format.labelIndex;
-    const what = isLabel
-      ? `a label in 0..${format.numClasses - 1}`
-      : `a pixel in 0..${format.pixelMax}`;
-    if (!/^\d+$/.test(raw)) {
-      const got = raw === "" ? "an empty field" : `'${raw}'`;
-      return {
-        ...where,
-        column: i + 1,
-        problem: `expected ${what} (an integer) but got ${got}`,
-        kind: "SyntaxError",
-      };
-    }
-    const value = Number(raw);
-    if (isLabel ? value >= format.numClasses : value > format.pixelMax) {
-      return {
-        ...where,
-        column: i + 1,
-        problem: `expected ${what} but got ${raw}`,
-        kind: "RangeError",
-      };
-    }
-    if (isLabel) label = value;
-    else {
-      const slot = format.pixelIndices.indexOf(i);
-      pixels[slot] = Math.round((value * 255) / format.pixelMax);
-    }
-  }
-  if (fields.length !== format.fieldCount) {
-    const column = fields.length < format.fieldCount ? fields.length + 1 : format.fieldCount + 1;
-    return {
-      ...where,
-      column,
-      problem: `expected ${format.fieldCount} fields but got ${fields.length}`,
-      kind: "TypeError",
-    };
-  }
-  return id === undefined ? { label } : { label, id };
-}
-
-function checkHeader(block: LineBlock, format: CsvFormat, formatFile: string | undefined): void {
-  const expected = format.header!;
-  const from = formatFile !== undefined && formatFile !== block.file
-    ? ` (as in ${formatFile})`
-    : "";
-  if (block.header === null || block.header === undefined) return;
-  const got = decoder.decode(block.header).split(",").map((f) =>
-    f.trim().replace(/^"(.*)"$/, "$1").trim()
-  );
-  for (let i = 0; i < Math.min(got.length, expected.length); i++) {
-    if (got[i] !== expected[i]) {
-      throw new TypeError(
-        `Cannot parse ${block.file} line 1 column ${i + 1}: expected header '${
-          expected[i]
-        }'${from} but got '${got[i]}'`,
-      );
-    }
-  }
-  if (got.length !== expected.length) {
-    throw new TypeError(
-      `Cannot parse ${block.file} line 1 column ${Math.min(got.length, expected.length) + 1}: ` +
-        `expected ${expected.length} header fields${from} but got ${got.length}`,
-    );
-  }
-}
-
-function rescaleTable(pixelMax: number): Uint8Array {
-  const table = new Uint8Array(pixelMax + 1);
-  for (let v = 0; v <= pixelMax; v++) table[v] = Math.round((v * 255) / pixelMax);
-  return table;
 }

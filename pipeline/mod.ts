@@ -17,6 +17,7 @@ export * from "./list_files.ts";
 export * from "./open_file.ts";
 export * from "./interleave.ts";
 export * from "./line_split_stream.ts";
+export * from "./csv_row_parser.ts";
 export * from "./csv_parse_stream.ts";
 export * from "./read_examples.ts";
 export * from "./collect_examples.ts";

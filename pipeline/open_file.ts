@@ -1,5 +1,5 @@
 /** Bytes read per chunk: large reads keep the per-chunk stream overhead negligible. */
-export const READ_CHUNK_BYTES = 1 << 20;
+export const READ_CHUNK_BYTES = 1 << 16;
 
 /**
  * Opens a file as a stream of byte chunks (stage 2 of the pipeline). Each chunk is a fresh buffer,

@@ -2,10 +2,9 @@ import type { Example } from "./types.ts";
 import type { CsvFormat, CsvFormatOptions } from "./csv_format.ts";
 import { type BadRow, SKIPPED_ROWS_SHOWN, type SkippedRowsReport } from "./bad_row.ts";
 import { listFiles } from "./list_files.ts";
-import { openFile } from "./open_file.ts";
-import { interleave } from "./interleave.ts";
-import { LineSplitStream } from "./line_split_stream.ts";
-import { CsvParseStream } from "./csv_parse_stream.ts";
+import { _interleaveSources } from "./_interleave_sources.ts";
+import { _fileExampleSource } from "./_file_example_source.ts";
+import { CsvRowParser } from "./csv_row_parser.ts";
 import { sniffCsvFormat } from "./sniff_csv_format.ts";
 
 /** Options of {@link readExamples}. */
@@ -30,7 +29,9 @@ export interface ReadExamplesOptions {
 
 /**
  * Stages 1–5 composed: list files → open each as bytes → split lines (header once per file) →
- * parse rows into {@link Example}s → interleave the files. Every file must match the first
+ * parse rows into {@link Example}s → interleave the files. Per file, stages 2, 4 and 5 run fused
+ * over one reused buffer (the same code as `LineSplitStream` and `CsvParseStream`), which keeps
+ * memory flat and avoids a stream hop per row. Every file must match the first
  * file's format (same header); bad input stops the stream with an error naming file, line and
  * column, unless `format.skipBadRows` is set.
  *
@@ -59,19 +60,19 @@ export function readExamples(options: ReadExamplesOptions): ReadableStream<Examp
     const formatFile = files[0]!;
     const format = await sniffCsvFormat(formatFile, options.format);
     options.onFormat?.(format);
+    // Per file: bytes → lines → rows, fused (see _file_example_source.ts), then interleaved.
     return files.map((file) => () =>
-      openFile(file)
-        .pipeThrough(new LineSplitStream({ file, header: format.header !== null }))
-        .pipeThrough(new CsvParseStream({ file, format, formatFile, skipBadRows, onBadRow }))
+      _fileExampleSource(
+        file,
+        format.header !== null,
+        new CsvRowParser({ file, format, formatFile, skipBadRows, onBadRow }),
+      )
     );
   })();
   // Avoid an unhandled rejection if the stream is never read; interleave rethrows it on read.
   inputs.catch(() => {});
 
-  const examples = interleave(inputs, {
-    cycleLength: options.cycleLength ?? 1,
-    blockLength: options.blockLength ?? 1,
-  });
+  const examples = _interleaveSources(inputs, options.cycleLength ?? 1, options.blockLength ?? 1);
   if (!skipBadRows || options.onSkipped === undefined) return examples;
   const onSkipped = options.onSkipped;
   return examples.pipeThrough(

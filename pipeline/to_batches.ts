@@ -66,6 +66,7 @@ export function toBatches(
     return result.done ? undefined : result.value;
   };
   let drained: (Example | FloatExample)[] | null = null;
+  let scratch = new Float32Array(0);
 
   const add = (example: Example | FloatExample): Batch | undefined => {
     if (builder === null) {
@@ -78,9 +79,17 @@ export function toBatches(
       });
     }
     if (augment !== null) {
-      const out = new Float32Array(example.pixels.length);
-      augmentImage(example.pixels, builder.height, builder.width, augment, random, out);
-      example = { ...example, pixels: out };
+      // One scratch image for every draw: the batch copies it, so nothing is allocated per row.
+      if (scratch.length !== example.pixels.length) {
+        scratch = new Float32Array(example.pixels.length);
+      }
+      augmentImage(example.pixels, builder.height, builder.width, augment, random, scratch);
+      return builder.add({
+        pixels: scratch,
+        label: example.label,
+        source: example.source,
+        ...(example.id === undefined ? {} : { id: example.id }),
+      });
     }
     return builder.add(example);
   };

@@ -12,8 +12,10 @@ async function split(chunks: Uint8Array[], header: boolean) {
   return {
     header: text(blocks.find((b) => b.header !== undefined)?.header),
     headers: blocks.filter((b) => b.header !== undefined && b.header !== null).length,
-    lines: blocks.flatMap((b) => b.lines.map((l) => text(l))),
-    numbers: blocks.flatMap((b) => b.lineNumbers),
+    lines: blocks.flatMap((b) =>
+      Array.from({ length: b.count }, (_, i) => text(b.bytes.subarray(b.starts[i]!, b.ends[i]!)))
+    ),
+    numbers: blocks.flatMap((b) => [...b.lineNumbers.subarray(0, b.count)]),
   };
 }
 

@@ -116,3 +116,31 @@ Deno.test("readExamples names a missing file", async () => {
   assert.ok(err instanceof Deno.errors.NotFound);
   assert.match(err.message, /nope\.csv: no such file/);
 });
+
+Deno.test("readExamples' fused reader equals the composed stages on a file larger than its buffer", async () => {
+  const { openFile } = await import("../../pipeline/open_file.ts");
+  const { LineSplitStream } = await import("../../pipeline/line_split_stream.ts");
+  const { CsvParseStream } = await import("../../pipeline/csv_parse_stream.ts");
+  const { sniffCsvFormat } = await import("../../pipeline/sniff_csv_format.ts");
+  const header = ["label", ...Array.from({ length: 784 }, (_, i) => `pixel${i}`)].join(",");
+  const rows = Array.from(
+    { length: 300 },
+    (_, r) => [r % 10, ...Array.from({ length: 784 }, (_, i) => (r * 31 + i * 7) % 256)].join(","),
+  );
+  const path = await Deno.makeTempFile({ suffix: ".csv" });
+  await Deno.writeTextFile(path, "\uFEFF" + header + "\r\n" + rows.join("\r\n")); // ~700 KB
+  const format = await sniffCsvFormat(path);
+  const fused = await collect(readExamples({ files: path }));
+  const composed = await collect(
+    openFile(path, 1000)
+      .pipeThrough(new LineSplitStream({ file: path, header: true }))
+      .pipeThrough(new CsvParseStream({ file: path, format })),
+  );
+  assert.equal(fused.length, 300);
+  assert.deepEqual(
+    fused.map((e) => [e.label, e.source.line, ...e.pixels]),
+    composed.map((e) => [e.label, e.source.line, ...e.pixels]),
+  );
+  assert.equal(fused[299]!.pixels[783], (299 * 31 + 783 * 7) % 256);
+  await Deno.remove(path);
+});
