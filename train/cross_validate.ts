@@ -179,6 +179,17 @@ export async function crossValidate(
     ensemble.metrics!.test_loss = scored.loss;
     await saveEnsemble(dir, ensemble);
   }
+  if (options.examples === undefined) {
+    // One report for the ensemble (members trained on in-memory splits write none).
+    try {
+      const { writeRunReport } = await import("../report/write_run_report.ts");
+      const test = data.test?.file;
+      const report = await writeRunReport(dir, test && test !== "<memory>" ? { data: test } : {});
+      log(`report ${report.html} (${report.plots.length} PNG plots)`);
+    } catch (err) {
+      log(`report not written: ${(err as Error).message}`);
+    }
+  }
   result.seconds = (performance.now() - started) / 1000;
   await writeFileAtomic(join(dir, "cross_validation.json"), JSON.stringify(result, null, 2) + "\n");
   log("\n" + formatSummary(result));

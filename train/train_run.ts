@@ -337,6 +337,23 @@ export async function trainRun(
     });
   }
   reporter.info(`saved ${runDir}`);
+  // report.html + plots/ (report/write_run_report.ts): for runs that read their data (the CLI),
+  // not for in-memory rows (tests, k-fold members; cross_validate reports the ensemble instead).
+  if (!interrupted && options.examples === undefined) {
+    try {
+      const { writeRunReport } = await import("../report/write_run_report.ts");
+      const testFile = data.test?.file;
+      const format = {
+        ...(config.header !== null ? { header: config.header } : {}),
+        ...(config.labelColumn !== "" ? { labelColumn: config.labelColumn } : {}),
+        ...(config.pixelMax > 0 ? { pixelMax: config.pixelMax } : {}),
+      };
+      const report = await writeRunReport(runDir, testFile ? { data: testFile, format } : {});
+      reporter.info(`report ${report.html} (${report.plots.length} PNG plots)`);
+    } catch (err) {
+      reporter.info(`report not written: ${(err as Error).message}`);
+    }
+  }
   model.dispose();
   optimizer.dispose();
   return { runDir, manifest, history: state.history, interrupted };
