@@ -102,6 +102,19 @@ export class CsvRowParser {
           break;
         }
         const role = roles[field]!;
+        // Most pixels are "0": the slab is already zeroed, so skip the field outright.
+        if (role >= 0 && line[i] === 48) {
+          const next = i + 1;
+          if (next === n) {
+            field++;
+            break;
+          }
+          if (line[next] === COMMA) {
+            field++;
+            i = next + 1;
+            continue;
+          }
+        }
         const start = i;
         if (role === ROLE_ID) {
           while (i < n && line[i] !== COMMA) i++;
