@@ -257,7 +257,9 @@ function summary(input: ReportInput): string {
     items.push(`architecture <b>${escapeHtml(m.architecture)}</b>`);
     items.push(`input ${m.inputShape.join("×")}`);
     items.push(
-      `trained ${m.epochsCompleted} epochs on ${m.data.rows.toLocaleString("en-US")} rows`,
+      `trained ${m.epochsCompleted} epoch${m.epochsCompleted === 1 ? "" : "s"} on ${
+        m.data.rows.toLocaleString("en-US")
+      } rows`,
     );
     items.push(`backend ${escapeHtml(m.backend.name)}`);
     items.push(`saved ${escapeHtml(m.createdAt)}`);

@@ -27,7 +27,12 @@ export function learningCurvesChart(history: HistoryEpoch[]): ChartSpec {
       data: { values },
       mark: { type: "line", point: true },
       encoding: {
-        x: { field: "epoch", type: "quantitative", title: "epoch", axis: { tickMinStep: 1 } },
+        x: {
+          field: "epoch",
+          type: "quantitative",
+          title: "epoch",
+          axis: { tickMinStep: 1, format: "d" },
+        },
         y: {
           field: "value",
           type: "quantitative",
