@@ -8,7 +8,6 @@ import { batchMatMulKernel } from "./batch_mat_mul_kernel.ts";
 import { reduceKernels } from "./reduce_kernels.ts";
 import { tileKernel } from "./tile_kernel.ts";
 import { identityKernel } from "./identity_kernel.ts";
-import { stepKernel } from "./step_kernel.ts";
 
 let _kernels: tf.KernelConfig[] | undefined;
 
@@ -22,7 +21,6 @@ export function wasmTrainingKernels(): readonly tf.KernelConfig[] {
     ...reduceKernels(),
     tileKernel(),
     identityKernel(),
-    stepKernel(),
   ];
   return _kernels;
 }
@@ -30,7 +28,7 @@ export function wasmTrainingKernels(): readonly tf.KernelConfig[] {
 /**
  * Registers the kernels that make every model-zoo layer train fast on `wasm`:
  * Conv2DBackpropFilter (missing in tfjs-backend-wasm), and faster Conv2DBackpropInput,
- * MaxPoolGrad, transposed BatchMatMul, leading-axis Sum/Mean, Tile, Step and a
+ * MaxPoolGrad, transposed BatchMatMul, leading-axis Sum/Mean, Tile and a
  * copy-free Identity
  * (wrapping or replacing
  * wasm's own). Idempotent; call before or after the backend is created.
