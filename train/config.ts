@@ -7,6 +7,8 @@
  * @module
  */
 
+import { BACKEND_NAMES } from "../backend/select_backend.ts";
+
 /** Every setting of a training run. */
 export interface TrainConfig {
   // --- data -------------------------------------------------------------------------------------
@@ -90,7 +92,7 @@ export interface TrainConfig {
   // --- run --------------------------------------------------------------------------------------
   /** Seed for splits, shuffles, augmentation and weight initialisation. */
   seed: number;
-  /** tfjs backend: auto, wasm, cpu or webgpu. */
+  /** tfjs backend: auto, native, wasm, cpu or webgpu (backend/select_backend.ts). */
   backend: string;
   /** Run folder ("": runs/<YYYYMMDD-HHMMSS>-<model>/). */
   out: string;
@@ -260,12 +262,7 @@ export const CONFIG_FIELDS: { readonly [K in keyof TrainConfig]: ConfigField } =
     max: 2 ** 31 - 1,
     help: "seed for splits, shuffles, init",
   },
-  backend: {
-    type: "string",
-    default: "auto",
-    choices: ["auto", "wasm", "cpu", "webgpu"],
-    help: "tfjs backend",
-  },
+  backend: { type: "string", default: "auto", choices: BACKEND_NAMES, help: "tfjs backend" },
   out: { type: "string", default: "", help: "run folder (default runs/<date>-<model>/)" },
   json: { type: "boolean", default: false, help: "print one JSON object per epoch" },
   folds: {

@@ -1,0 +1,126 @@
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { UsageError } from "../../cli/errors.ts";
+import { runCli } from "../../cli/run_cli.ts";
+import { configFromArgs, help } from "../../cli/train_command.ts";
+
+const MAIN = fileURLToPath(new URL("../../main.ts", import.meta.url));
+
+Deno.test("train: an option naming no config key is a usage error with a suggestion", async () => {
+  await assert.rejects(
+    () => configFromArgs(["--bach-size", "3"]),
+    (err: unknown) =>
+      err instanceof UsageError &&
+      err.message === "unknown option --bach-size (did you mean --batch-size?)",
+  );
+  const error = console.error;
+  console.error = () => {};
+  try {
+    assert.equal(await runCli(["train", "--bach-size", "3"]), 2);
+    assert.equal(await runCli(["train", "--epochs", "two"]), 2);
+  } finally {
+    console.error = error;
+  }
+});
+
+Deno.test("train: flags override the preset with checked types", async () => {
+  const { config, listModels } = await configFromArgs([
+    "--preset",
+    "quick",
+    "--epochs",
+    "2",
+    "--lr",
+    "3e-4",
+    "--no-restore-best",
+    "--no-header",
+    "--data",
+    "a.csv",
+    "--data",
+    "b.csv",
+  ]);
+  assert.equal(listModels, false);
+  assert.equal(config.model, "mlp");
+  assert.equal(config.epochs, 2);
+  assert.equal(config.lr, 3e-4);
+  assert.equal(config.restoreBest, false);
+  assert.equal(config.header, false);
+  assert.deepEqual(config.data, ["a.csv", "b.csv"]);
+  assert.equal((await configFromArgs([])).config.header, null);
+});
+
+Deno.test("train: --config FILE.json is checked key by key", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".json" });
+  await Deno.writeTextFile(path, JSON.stringify({ epochs: 4, optimzer: "sgd" }));
+  await assert.rejects(
+    () => configFromArgs(["--config", path]),
+    new RegExp(
+      `unknown ${path.replaceAll(".", "\\.")}: key 'optimzer' \\(did you mean 'optimizer'\\?\\)`,
+    ),
+  );
+  await Deno.writeTextFile(path, JSON.stringify({ epochs: 4, optimizer: "sgd" }));
+  const { config } = await configFromArgs(["--config", path, "--epochs", "6"]);
+  assert.equal(config.optimizer, "sgd");
+  assert.equal(config.epochs, 6);
+  await Deno.remove(path);
+  await assert.rejects(() => configFromArgs(["--config", path]), /file not found/);
+});
+
+Deno.test("train --help documents every config key as a flag", () => {
+  for (
+    const flag of [
+      "--batch-size",
+      "--valid-split",
+      "--switch-optimizer",
+      "--plateau-patience",
+      "--width-shift",
+      "--list-models",
+      "--resume",
+    ]
+  ) {
+    assert.ok(help.includes(flag), `help lacks ${flag}`);
+  }
+});
+
+Deno.test("deno task train --json prints the config to stderr and one JSON object per epoch", async () => {
+  const out = await Deno.makeTempDir();
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      MAIN,
+      "train",
+      "--preset",
+      "quick",
+      "--limit",
+      "600",
+      "--epochs",
+      "2",
+      "--test",
+      "none",
+      "--json",
+      "--backend",
+      "wasm",
+      "--out",
+      out,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const errText = new TextDecoder().decode(stderr);
+  assert.equal(code, 0, errText);
+  assert.match(errText, /resolved config:\n {2}data +=/);
+  const lines = new TextDecoder().decode(stdout).trim().split("\n");
+  assert.equal(lines.length, 2);
+  const epochs = lines.map((l) => JSON.parse(l));
+  assert.deepEqual(epochs.map((e) => e.epoch), [1, 2]);
+  for (const e of epochs) {
+    for (const key of ["loss", "acc", "val_loss", "val_acc", "lr", "seconds", "imagesPerSecond"]) {
+      assert.equal(typeof e[key], "number", `${key} in ${JSON.stringify(e)}`);
+    }
+  }
+  const manifest = JSON.parse(await Deno.readTextFile(join(out, "manifest.json")));
+  assert.equal(manifest.config.epochs, 2);
+  assert.equal(manifest.data.rows, 600);
+  await Deno.remove(out, { recursive: true });
+});
