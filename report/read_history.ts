@@ -24,8 +24,9 @@ const KEYS: Record<string, keyof HistoryEpoch> = {
 
 /**
  * Reads `history.json` of a run folder (an array of epoch records, `{epochs: [...]}`, or Keras'
- * `{loss: [...], acc: [...]}` columns) into epoch rows. A missing file gives an empty history,
- * so a report still renders for a model trained elsewhere.
+ * `{loss: [...], acc: [...]}` columns) into epoch rows. An ensemble folder shows its first
+ * member's history. A missing file gives an empty history, so a report still renders for a model
+ * trained elsewhere.
  *
  * @example
  * ```ts
@@ -41,7 +42,7 @@ export async function readHistory(runDir: string): Promise<HistoryEpoch[]> {
   try {
     json = JSON.parse(await Deno.readTextFile(path));
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return [];
+    if (err instanceof Deno.errors.NotFound) return await firstMemberHistory(runDir);
     throw new SyntaxError(`${path} is not valid JSON: ${(err as Error).message}`);
   }
   let rows: Record<string, unknown>[];
@@ -72,4 +73,17 @@ export async function readHistory(runDir: string): Promise<HistoryEpoch[]> {
     }
     return epoch;
   });
+}
+
+async function firstMemberHistory(dir: string): Promise<HistoryEpoch[]> {
+  let members: unknown;
+  try {
+    members =
+      (JSON.parse(await Deno.readTextFile(join(dir, "ensemble.json"))) as { members?: unknown })
+        .members;
+  } catch {
+    return [];
+  }
+  const first = Array.isArray(members) ? members[0] : undefined;
+  return typeof first === "string" ? await readHistory(join(dir, first)) : [];
 }

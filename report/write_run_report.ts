@@ -56,17 +56,7 @@ export async function writeRunReport(
       const names = (Array.isArray(data) ? data : [data!]).map((f) => basename(f)).join(", ");
       dataLabel = `${names}, ${evaluated.evaluation.rows.toLocaleString("en-US")} rows`;
     }
-    // History sits in the run folder, or in the first member's folder of an ensemble.
-    let history = await readHistory(runDir);
-    if (history.length === 0 && predictor.manifest && predictor.dirs[0]) {
-      const ensemble = await Deno.readTextFile(join(runDir, "ensemble.json")).catch(() =>
-        undefined
-      );
-      const first = ensemble
-        ? (JSON.parse(ensemble) as { members?: string[] }).members?.[0]
-        : undefined;
-      if (first) history = await readHistory(join(runDir, first));
-    }
+    const history = await readHistory(runDir);
     return await writeReport({
       out: options.out ?? join(runDir, "report.html"),
       title: `${basename(runDir)}: ${predictor.manifest.architecture}`,
