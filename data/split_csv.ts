@@ -144,7 +144,7 @@ async function assignFractions(
     fractions.forEach((f, p) => {
       const count = whole && p === fractions.length - 1
         ? rows.length - at
-        : Math.floor(f.fraction * rows.length);
+        : Math.round(f.fraction * rows.length);
       for (let k = 0; k < count && at < rows.length; k++) assignment[rows[at++]!] = p;
     });
   };
