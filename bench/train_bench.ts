@@ -60,35 +60,35 @@ export async function runTrainBench(opts: TrainBenchOptions = {}): Promise<void>
   const seconds = opts.seconds ?? SECONDS;
   const models = opts.models ?? MODELS;
   const backends = opts.backends ?? (await _defaultBackends());
-  const torch = new Map<string, { train: number; infer: number } | string>();
-  for (const model of models) {
-    if (model === "small-cnn-ref" || model === "kaggle-cnn") {
-      torch.set(model, await _runTorch(model, seconds));
-    }
-  }
   if (!opts.json) {
-    const notes = [...new Set([...torch.values()].filter((v) => typeof v === "string"))];
-    for (const note of notes) console.log(`pytorch: ${note}`);
     console.log(
       "model          backend  train img/s  infer img/s  GFLOP/s  torch train  torch infer  ratio",
     );
   }
-  for (const backend of backends) {
-    let chosen: string;
-    try {
-      chosen = (await selectBackend(backend)).name;
-    } catch (error) {
-      if (!opts.json) console.log(`${backend}: skipped (${(error as Error).message})`);
-      continue;
-    }
-    for (const model of models) {
+  const skipped = new Set<string>();
+  // Model-major, PyTorch first: on a shared machine the load drifts, so each model's two sides
+  // are measured back to back.
+  for (const model of models) {
+    const peer = model === "small-cnn-ref" || model === "kaggle-cnn"
+      ? await _runTorch(model, seconds)
+      : undefined;
+    if (typeof peer === "string" && !opts.json) console.log(`pytorch (${model}): ${peer}`);
+    for (const backend of backends) {
+      if (skipped.has(backend)) continue;
+      let chosen: string;
+      try {
+        chosen = (await selectBackend(backend)).name;
+      } catch (error) {
+        if (!opts.json) console.log(`${backend}: skipped (${(error as Error).message})`);
+        skipped.add(backend);
+        continue;
+      }
       const row = await _measure(model, chosen, seconds);
-      const peer = torch.get(model);
       if (peer !== undefined && typeof peer !== "string") {
         row.torch_train_img_s = peer.train;
         row.torch_infer_img_s = peer.infer;
-        row.ratio_train = row.train_img_s / peer.train;
-        row.ratio_infer = row.infer_img_s / peer.infer;
+        row.ratio_train = _round(row.train_img_s / peer.train, 100);
+        row.ratio_infer = _round(row.infer_img_s / peer.infer, 100);
       }
       console.log(opts.json ? JSON.stringify(row) : _formatRow(row));
     }
@@ -234,8 +234,8 @@ async function _runTorch(
   }
 }
 
-function _round(v: number): number {
-  return Math.round(v * 10) / 10;
+function _round(v: number, per = 10): number {
+  return Math.round(v * per) / per;
 }
 
 function _formatRow(r: TrainBenchRow): string {
