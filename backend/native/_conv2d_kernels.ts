@@ -15,6 +15,9 @@ import type { _OpenBlas } from "./_openblas.ts";
 import { _applyBiasActivation, _supportsActivation } from "./_bias_activation.ts";
 import {
   _allFloat32,
+  _alloc,
+  _allocZeroed,
+  type _CpuBackend,
   _f32,
   type _KernelArgs,
   type _NativeKernel,
@@ -30,30 +33,11 @@ const MEMCPY_MIN = 48;
 type Info = tf.backend_util.Conv2DInfo;
 type Shape4 = [number, number, number, number];
 
-function copyRun(src: Float32Array, s: number, dst: Float32Array, d: number, len: number): void {
-  if (len >= MEMCPY_MIN) {
-    dst.set(src.subarray(s, s + len), d);
-  } else {
-    for (let i = 0; i < len; i++) dst[d + i] = src[s + i]!;
-  }
-}
-
-function addRun(src: Float32Array, s: number, dst: Float32Array, d: number, len: number): void {
-  for (let i = 0; i < len; i++) dst[d + i]! += src[s + i]!;
-}
-
 /**
- * Walks the im2col matrix rows of images [b0, b0+nb): for every (image, output pixel, kernel row)
- * calls `run(xOffset, colOffset, length)` for the in-bounds part and `pad(colOffset, length)` for
- * the out-of-bounds part.
+ * Fills `col` with the im2col rows of images [b0, b0+nb) of `x`: row (image, y, x) holds the
+ * receptive field in (kh, kw, cin) order, zeros where it hangs over the padding.
  */
-function walkColumns(
-  info: Info,
-  b0: number,
-  nb: number,
-  run: (xOff: number, colOff: number, len: number) => void,
-  pad: (colOff: number, len: number) => void,
-): void {
+function im2col(x: Float32Array, info: Info, b0: number, nb: number, col: Float32Array): void {
   const { inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow } = info;
   const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
   const { filterHeight: kh, filterWidth: kw } = info;
@@ -65,26 +49,32 @@ function walkColumns(
     const xb = b * h * w * c;
     for (let y = 0; y < oh; y++) {
       const ih0 = y * sh - padTop;
-      for (let x = 0; x < ow; x++) {
-        const iw0 = x * sw - padLeft;
+      for (let xo = 0; xo < ow; xo++) {
+        const iw0 = xo * sw - padLeft;
         for (let fh = 0; fh < kh; fh++, dst += rowLen) {
           const ih = ih0 + fh * dh;
           if (ih < 0 || ih >= h) {
-            pad(dst, rowLen);
+            col.fill(0, dst, dst + rowLen);
             continue;
           }
           const rowBase = xb + ih * w * c;
           if (dw === 1) {
+            // The in-bounds part of the kernel row is one contiguous run of x.
             const lo = Math.min(kw, iw0 < 0 ? -iw0 : 0);
             const hi = Math.max(lo, Math.min(kw, w - iw0));
-            if (lo > 0) pad(dst, lo * c);
-            if (hi > lo) run(rowBase + (iw0 + lo) * c, dst + lo * c, (hi - lo) * c);
-            if (hi < kw) pad(dst + hi * c, (kw - hi) * c);
+            if (lo > 0) col.fill(0, dst, dst + lo * c);
+            const len = (hi - lo) * c;
+            const s = rowBase + (iw0 + lo) * c;
+            const d = dst + lo * c;
+            if (len >= MEMCPY_MIN) col.set(x.subarray(s, s + len), d);
+            else for (let i = 0; i < len; i++) col[d + i] = x[s + i]!;
+            if (hi < kw) col.fill(0, dst + hi * c, dst + rowLen);
           } else {
             for (let fw = 0; fw < kw; fw++) {
               const iw = iw0 + fw * dw;
-              if (iw < 0 || iw >= w) pad(dst + fw * c, c);
-              else run(rowBase + iw * c, dst + fw * c, c);
+              const d = dst + fw * c;
+              if (iw < 0 || iw >= w) col.fill(0, d, d + c);
+              else for (let i = 0; i < c; i++) col[d + i] = x[rowBase + iw * c + i]!;
             }
           }
         }
@@ -93,20 +83,33 @@ function walkColumns(
   }
 }
 
-/** Fills `col` with the im2col rows of images [b0, b0+nb) of `x`. */
-function im2col(x: Float32Array, info: Info, b0: number, nb: number, col: Float32Array): void {
-  walkColumns(
-    info,
-    b0,
-    nb,
-    (xOff, colOff, len) => copyRun(x, xOff, col, colOff, len),
-    (colOff, len) => col.fill(0, colOff, colOff + len),
-  );
-}
-
-/** Adds the im2col-shaped gradient `col` of images [b0, b0+nb) back into `dx`. */
+/** Adds the im2col-shaped gradient `col` of images [b0, b0+nb) back into `dx` (dilation 1). */
 function col2imAdd(col: Float32Array, info: Info, b0: number, nb: number, dx: Float32Array): void {
-  walkColumns(info, b0, nb, (xOff, colOff, len) => addRun(col, colOff, dx, xOff, len), () => {});
+  const { inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow } = info;
+  const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw } = info;
+  const padTop = info.padInfo.top;
+  const padLeft = info.padInfo.left;
+  const rowLen = kw * c;
+  let src = 0;
+  for (let b = b0; b < b0 + nb; b++) {
+    const xb = b * h * w * c;
+    for (let y = 0; y < oh; y++) {
+      const ih0 = y * sh - padTop;
+      for (let xo = 0; xo < ow; xo++) {
+        const iw0 = xo * sw - padLeft;
+        for (let fh = 0; fh < kh; fh++, src += rowLen) {
+          const ih = ih0 + fh;
+          if (ih < 0 || ih >= h) continue;
+          const lo = Math.min(kw, iw0 < 0 ? -iw0 : 0);
+          const hi = Math.max(lo, Math.min(kw, w - iw0));
+          const len = (hi - lo) * c;
+          const d = xb + ih * w * c + (iw0 + lo) * c;
+          const s = src + lo * c;
+          for (let i = 0; i < len; i++) dx[d + i]! += col[s + i]!;
+        }
+      }
+    }
+  }
 }
 
 /** True when the convolution is a plain per-pixel matrix product (1×1, stride 1, no padding). */
@@ -123,11 +126,17 @@ function imagesPerChunk(info: Info): number {
   return Math.max(1, Math.floor(CHUNK_FLOATS / Math.max(1, perImage)));
 }
 
-function forward(blas: _OpenBlas, x: Float32Array, w: Float32Array, info: Info): Float32Array {
+function forward(
+  blas: _OpenBlas,
+  backend: _CpuBackend,
+  x: Float32Array,
+  w: Float32Array,
+  info: Info,
+): Float32Array {
   const cout = info.outChannels;
   const pixels = info.outHeight * info.outWidth;
   const k = info.filterHeight * info.filterWidth * info.inChannels;
-  const out = new Float32Array(info.batchSize * pixels * cout);
+  const out = _alloc(backend, info.batchSize * pixels * cout);
   if (isPointwise(info)) {
     blas.sgemm(false, false, info.batchSize * pixels, cout, k, 1, x, k, w, cout, 0, out, cout);
     return out;
@@ -146,6 +155,7 @@ function forward(blas: _OpenBlas, x: Float32Array, w: Float32Array, info: Info):
 
 function backpropFilter(
   blas: _OpenBlas,
+  backend: _CpuBackend,
   x: Float32Array,
   dy: Float32Array,
   info: Info,
@@ -153,7 +163,7 @@ function backpropFilter(
   const cout = info.outChannels;
   const pixels = info.outHeight * info.outWidth;
   const k = info.filterHeight * info.filterWidth * info.inChannels;
-  const dw = new Float32Array(k * cout);
+  const dw = _alloc(backend, k * cout);
   if (isPointwise(info)) {
     blas.sgemm(true, false, k, cout, info.batchSize * pixels, 1, x, k, dy, cout, 0, dw, cout);
     return dw;
@@ -172,6 +182,7 @@ function backpropFilter(
 
 function backpropInput(
   blas: _OpenBlas,
+  backend: _CpuBackend,
   dy: Float32Array,
   w: Float32Array,
   info: Info,
@@ -179,11 +190,13 @@ function backpropInput(
   const cout = info.outChannels;
   const pixels = info.outHeight * info.outWidth;
   const k = info.filterHeight * info.filterWidth * info.inChannels;
-  const dx = new Float32Array(info.batchSize * info.inHeight * info.inWidth * info.inChannels);
+  const dxSize = info.batchSize * info.inHeight * info.inWidth * info.inChannels;
   if (isPointwise(info)) {
+    const dx = _alloc(backend, dxSize);
     blas.sgemm(false, true, info.batchSize * pixels, k, cout, 1, dy, cout, w, cout, 0, dx, k);
     return dx;
   }
+  const dx = _allocZeroed(backend, dxSize);
   const chunk = imagesPerChunk(info);
   for (let b0 = 0; b0 < info.batchSize; b0 += chunk) {
     const nb = Math.min(chunk, info.batchSize - b0);
@@ -227,7 +240,13 @@ export function _conv2dKernels(blas: _OpenBlas): _NativeKernel[] {
   const conv = (args: _KernelArgs) => {
     const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
     const info = convInfo(x.shape, filter.shape, args.attrs ?? {}, true);
-    const out = forward(blas, _f32(args.backend, x), _f32(args.backend, filter), info);
+    const out = forward(
+      blas,
+      args.backend,
+      _f32(args.backend, x),
+      _f32(args.backend, filter),
+      info,
+    );
     return { info, out };
   };
   return [
@@ -269,7 +288,13 @@ export function _conv2dKernels(blas: _OpenBlas): _NativeKernel[] {
         if (!isNhwc(args) || !_allFloat32(dy, filter)) return fallback(args);
         const inputShape = args.attrs!.inputShape as number[];
         const info = convInfo(inputShape, filter.shape, args.attrs!, false);
-        const dx = backpropInput(blas, _f32(args.backend, dy), _f32(args.backend, filter), info);
+        const dx = backpropInput(
+          blas,
+          args.backend,
+          _f32(args.backend, dy),
+          _f32(args.backend, filter),
+          info,
+        );
         return _output(args.backend, [...inputShape], dx);
       },
     },
@@ -280,7 +305,13 @@ export function _conv2dKernels(blas: _OpenBlas): _NativeKernel[] {
         if (!isNhwc(args) || !_allFloat32(x, dy)) return fallback(args);
         const filterShape = args.attrs!.filterShape as number[];
         const info = convInfo(x.shape, filterShape, args.attrs!, false);
-        const dw = backpropFilter(blas, _f32(args.backend, x), _f32(args.backend, dy), info);
+        const dw = backpropFilter(
+          blas,
+          args.backend,
+          _f32(args.backend, x),
+          _f32(args.backend, dy),
+          info,
+        );
         return _output(args.backend, [...filterShape], dw);
       },
     },

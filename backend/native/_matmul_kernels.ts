@@ -8,6 +8,8 @@ import type { _OpenBlas } from "./_openblas.ts";
 import { _applyBiasActivation, _supportsActivation } from "./_bias_activation.ts";
 import {
   _allFloat32,
+  _alloc,
+  _allocZeroed,
   _f32,
   type _KernelArgs,
   type _NativeKernel,
@@ -46,7 +48,9 @@ function batchMatMul(
   if ((batchA !== batch && batchA !== 1) || (batchB !== batch && batchB !== 1)) return undefined;
   const av = _f32(args.backend, a);
   const bv = _f32(args.backend, b);
-  const out = new Float32Array(batch * m * n);
+  const out = k === 0
+    ? _allocZeroed(args.backend, batch * m * n)
+    : _alloc(args.backend, batch * m * n);
   const lda = transposeA ? m : k;
   const ldb = transposeB ? k : n;
   for (let i = 0; i < batch; i++) {

@@ -1,13 +1,25 @@
 /**
- * `MaxPool` and `MaxPoolGrad` (NHWC) as plain typed-array loops: the cpu backend's versions go
- * through `TensorBuffer.get` per element and dominate a conv net's step time. The gradient goes to
- * the first maximum of each window in row-major order, as on the cpu backend.
+ * `MaxPool` and `MaxPoolGrad` (NHWC) as typed-array loops. The forward pass records, per output
+ * element, the input index of its window's maximum (the first one in row-major window order, as
+ * on the cpu backend); the gradient reuses that record when it is handed the same output tensor,
+ * and just scatters dy. The argmax update is branch-free (`+(v > m)`): pooled ReLU outputs make
+ * a compare-and-branch mispredict constantly (3× slower).
  */
 import * as tf from "@tensorflow/tfjs";
-import { _allFloat32, _f32, type _NativeKernel, _output } from "./_kernel_types.ts";
+import {
+  _allFloat32,
+  _alloc,
+  _allocZeroed,
+  _f32,
+  type _NativeKernel,
+  _output,
+} from "./_kernel_types.ts";
 
 type Info = tf.backend_util.Conv2DInfo;
 type Shape4 = [number, number, number, number];
+
+/** Argmax records of recent MaxPool outputs, keyed by the output's dataId (dropped with it). */
+const argmaxByOutput = new WeakMap<object, { input: object; argmax: Int32Array }>();
 
 function poolInfo(shape: number[], attrs: tf.NamedAttrMap): Info {
   return tf.backend_util.computePool2DInfo(
@@ -21,48 +33,45 @@ function poolInfo(shape: number[], attrs: tf.NamedAttrMap): Info {
 }
 
 /**
- * For every output element, calls `visit(outIndex, argmaxInputIndex, max)`; argmax is -1 for a
- * window with no input pixel (or only NaN).
+ * For every output element, the index in `x` of its window's first maximum, or -1 for a window
+ * that lies entirely in the padding. (A NaN first element stays the maximum: NaN in, NaN out.)
  */
-function scanWindows(
-  x: Float32Array,
-  info: Info,
-  visit: (outIndex: number, argmax: number, max: number) => void,
-): void {
+function argmaxPool(x: Float32Array, info: Info): Int32Array {
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow } =
     info;
   const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw } = info;
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
-  const best = new Float32Array(c);
-  const where = new Int32Array(c);
+  const arg = new Int32Array(n * oh * ow * c);
   let o = 0;
   for (let b = 0; b < n; b++) {
     const xb = b * h * w * c;
     for (let y = 0; y < oh; y++) {
       const r0 = Math.max(0, y * sh - padTop);
       const r1 = Math.min(h, y * sh - padTop + kh);
-      for (let x0 = 0; x0 < ow; x0++) {
-        const c0 = Math.max(0, x0 * sw - padLeft);
-        const c1 = Math.min(w, x0 * sw - padLeft + kw);
-        best.fill(-Infinity);
-        where.fill(-1);
+      for (let xo = 0; xo < ow; xo++, o += c) {
+        const c0 = Math.max(0, xo * sw - padLeft);
+        const c1 = Math.min(w, xo * sw - padLeft + kw);
+        if (r0 >= r1 || c0 >= c1) {
+          arg.fill(-1, o, o + c);
+          continue;
+        }
+        const first = xb + (r0 * w + c0) * c;
+        for (let d = 0; d < c; d++) arg[o + d] = first + d;
         for (let r = r0; r < r1; r++) {
-          for (let col = c0; col < c1; col++) {
-            const base = xb + (r * w + col) * c;
+          for (let col = r === r0 ? c0 + 1 : c0; col < c1; col++) {
+            const p = xb + (r * w + col) * c;
             for (let d = 0; d < c; d++) {
-              const v = x[base + d]!;
-              if (v > best[d]!) {
-                best[d] = v;
-                where[d] = base + d;
-              }
+              const a = arg[o + d]!;
+              const q = p + d;
+              arg[o + d] = a + +(x[q]! > x[a]!) * (q - a);
             }
           }
         }
-        for (let d = 0; d < c; d++, o++) visit(o, where[d]!, best[d]!);
       }
     }
   }
+  return arg;
 }
 
 /** The native max-pooling kernels. */
@@ -75,26 +84,34 @@ export function _maxPoolKernels(): _NativeKernel[] {
         if (!_allFloat32(x) || x.shape.length !== 4) return fallback(args);
         const info = poolInfo(x.shape, args.attrs ?? {});
         const xv = _f32(args.backend, x);
-        const out = new Float32Array(info.outShape.reduce((a, b) => a * b, 1));
-        scanWindows(xv, info, (o, _at, max) => {
-          out[o] = max;
-        });
-        return _output(args.backend, info.outShape, out);
+        const argmax = argmaxPool(xv, info);
+        const out = _alloc(args.backend, argmax.length);
+        for (let i = 0; i < argmax.length; i++) {
+          const a = argmax[i]!;
+          out[i] = a < 0 ? -Infinity : xv[a]!;
+        }
+        const result = _output(args.backend, info.outShape, out);
+        argmaxByOutput.set(result.dataId, { input: x.dataId, argmax });
+        return result;
       },
     },
     {
       kernelName: tf.MaxPoolGrad,
       kernelFunc: (args, fallback) => {
-        const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
-        if (!_allFloat32(dy, input) || input.shape.length !== 4) return fallback(args);
-        const info = poolInfo(input.shape, args.attrs ?? {});
-        const xv = _f32(args.backend, input);
-        const dyv = _f32(args.backend, dy);
-        const dx = new Float32Array(xv.length);
-        scanWindows(xv, info, (o, at) => {
-          if (at >= 0) dx[at]! += dyv[o]!;
-        });
-        return _output(args.backend, [...input.shape], dx);
+        const { dy, input, output } = args.inputs as Record<string, tf.TensorInfo>;
+        if (!_allFloat32(dy, input) || input!.shape.length !== 4) return fallback(args);
+        const dyv = _f32(args.backend, dy!);
+        const cached = argmaxByOutput.get(output!.dataId);
+        const argmax = cached !== undefined && cached.input === input!.dataId &&
+            cached.argmax.length === dyv.length
+          ? cached.argmax
+          : argmaxPool(_f32(args.backend, input!), poolInfo(input!.shape, args.attrs ?? {}));
+        const dx = _allocZeroed(args.backend, tf.util.sizeFromShape(input!.shape));
+        for (let i = 0; i < argmax.length; i++) {
+          const a = argmax[i]!;
+          if (a >= 0) dx[a]! += dyv[i]!;
+        }
+        return _output(args.backend, [...input!.shape], dx);
       },
     },
   ];

