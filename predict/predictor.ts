@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { Manifest } from "../models/manifest.ts";
 import { loadRun } from "../models/model_io.ts";
 import type { Batch } from "../pipeline/types.ts";
-import { ttaTransforms } from "./tta_transforms.ts";
+import { ttaViews } from "./tta_views.ts";
 
 /** Options of `Predictor.load`. */
 export interface PredictorOptions {
@@ -56,8 +56,9 @@ export class Predictor {
     this.inputShape = manifest.inputShape;
     this.tta = options.tta ?? 1;
     this.seed = options.seed ?? 0;
-    // Validates tta early (a RangeError naming the value).
-    ttaTransforms(this.tta, this.inputShape[0], this.inputShape[1], this.seed);
+    if (!Number.isInteger(this.tta) || this.tta < 1) {
+      throw new RangeError(`the number of TTA views must be a positive integer, got ${this.tta}`);
+    }
   }
 
   /**
@@ -105,18 +106,11 @@ export class Predictor {
   async predict(batch: Batch): Promise<Float32Array> {
     const [h, w, c] = this.inputShape;
     this.assertFits(batch.height, batch.width, "the input");
-    const views = ttaTransforms(this.tta, h, w, this.seed);
+    const views = ttaViews(batch.x, batch.size, h, w, this.tta, this.seed, batch.rows);
     const mean = tf.tidy(() => {
-      const x = tf.tensor4d(batch.x, [batch.size, h, w, c]);
       let sum: tf.Tensor | undefined;
-      for (const [v, view] of views.entries()) {
-        const input = v === 0 ? x : tf.image.transform(
-          x,
-          tf.tensor2d(view, [1, 8]),
-          "bilinear",
-          "constant",
-          0,
-        );
+      for (const view of views) {
+        const input = tf.tensor4d(view, [batch.size, h, w, c]);
         for (const model of this.models) {
           const out = model.predict(input, { batchSize: batch.size }) as tf.Tensor;
           sum = sum === undefined ? out : tf.add(sum, out);

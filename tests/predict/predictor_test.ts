@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { Predictor } from "../../predict/predictor.ts";
-import { ttaTransforms } from "../../predict/tta_transforms.ts";
+import { ttaViews } from "../../predict/tta_views.ts";
 import type { Batch } from "../../pipeline/types.ts";
 import { join, makeTinyRun, mnistSlice, tempDir } from "./_tiny_run.ts";
 
@@ -45,13 +45,10 @@ Deno.test("Predictor with --tta N is the mean over N transformed views, and free
   const before = tf.memory().numTensors;
   const got = await tta.predict(batch);
   assert.equal(tf.memory().numTensors, before);
-  const views = ttaTransforms(3, 28, 28, 5);
+  const views = ttaViews(batch.x, 20, 28, 28, 3, 5);
   const expected = tf.tidy(() => {
-    const x = tf.tensor4d(batch.x, [20, 28, 28, 1]);
     const outs = views.map((v) =>
-      plain.models[0]!.predict(
-        tf.image.transform(x, tf.tensor2d(v, [1, 8]), "bilinear", "constant", 0),
-      ) as tf.Tensor
+      plain.models[0]!.predict(tf.tensor4d(v, [20, 28, 28, 1])) as tf.Tensor
     );
     return tf.addN(outs).div(3).dataSync();
   });
@@ -63,29 +60,27 @@ Deno.test("Predictor with --tta N is the mean over N transformed views, and free
   tta.dispose();
 });
 
-Deno.test("ttaTransforms is seeded and a shift moves an image's centre of mass by the shift", () => {
-  assert.deepEqual(ttaTransforms(4, 28, 28, 9), ttaTransforms(4, 28, 28, 9));
-  assert.notDeepEqual(ttaTransforms(4, 28, 28, 9), ttaTransforms(4, 28, 28, 10));
-  assert.throws(() => ttaTransforms(0, 28, 28, 1), RangeError);
-  const [, view] = ttaTransforms(2, 28, 28, 3, { maxRotationDegrees: 0, maxShift: 2 });
-  const image = new Float32Array(28 * 28);
-  for (let y = 10; y < 18; y++) for (let x = 11; x < 17; x++) image[y * 28 + x] = 1;
-  const moved = tf.tidy(() =>
-    tf.image.transform(tf.tensor4d(image, [1, 28, 28, 1]), tf.tensor2d(view!, [1, 8]), "bilinear")
-      .dataSync()
-  );
-  const com = (img: ArrayLike<number>) => {
-    let sx = 0, sy = 0, s = 0;
-    for (let i = 0; i < 784; i++) {
-      [sx, sy, s] = [sx + (i % 28) * img[i]!, sy + Math.floor(i / 28) * img[i]!, s + img[i]!];
+Deno.test("ttaViews is seeded per row and moves every image of the batch a little", async () => {
+  const batch = await batchOf(0, 4);
+  const a = ttaViews(batch.x, 4, 28, 28, 3, 9);
+  assert.equal(a[0], batch.x);
+  assert.deepEqual(a, ttaViews(batch.x, 4, 28, 28, 3, 9));
+  assert.notDeepEqual(a[1], ttaViews(batch.x, 4, 28, 28, 3, 10)[1]);
+  // Row 3 gets the same view whether it comes first or third in its batch.
+  const alone = ttaViews(batch.x.slice(2 * 784, 3 * 784), 1, 28, 28, 3, 9, [3]);
+  const inBatch = ttaViews(batch.x, 4, 28, 28, 3, 9, [1, 2, 3, 4]);
+  assert.deepEqual(alone[2], inBatch[2]!.slice(2 * 784, 3 * 784));
+  for (const view of a.slice(1)) {
+    for (let i = 0; i < 4; i++) {
+      const img = view.subarray(i * 784, (i + 1) * 784);
+      const orig = batch.x.subarray(i * 784, (i + 1) * 784);
+      const ink = img.reduce((s, v) => s + v, 0);
+      const ink0 = orig.reduce((s, v) => s + v, 0);
+      assert.ok(Math.abs(ink - ink0) / ink0 < 0.2, `image ${i} keeps its ink (${ink} vs ${ink0})`);
+      assert.ok(img.some((v, p) => Math.abs(v - orig[p]!) > 0.05), `image ${i} is moved`);
     }
-    return [sx / s, sy / s];
-  };
-  const [x0, y0] = com(image);
-  const [x1, y1] = com(moved);
-  // transform maps output p to input p - d, so the content moves by +d = -(view[2], view[5]).
-  assert.ok(Math.abs(x1! - x0! + view![2]!) < 0.05, `${x1} vs ${x0} - ${view![2]}`);
-  assert.ok(Math.abs(y1! - y0! + view![5]!) < 0.05);
+  }
+  assert.throws(() => ttaViews(batch.x, 4, 28, 28, 0, 1), RangeError);
 });
 
 Deno.test("Predictor rejects images whose size does not match the model", async () => {
@@ -102,4 +97,21 @@ Deno.test("Predictor.load names a missing model folder", async () => {
     () => Predictor.load([join(root, "nope")]),
     /model folder .*nope does not exist/,
   );
+});
+
+Deno.test("Predictor TTA transforms every image of a batch on the cpu backend too", async () => {
+  const { selectBackend } = await import("../../backend/select_backend.ts");
+  const batch = await batchOf(0, 6);
+  const expected = await (await Predictor.load([runA], { tta: 3, seed: 2 })).predict(batch);
+  await selectBackend("cpu");
+  try {
+    const cpu = await Predictor.load([runA], { tta: 3, seed: 2 });
+    const got = await cpu.predict(batch);
+    cpu.dispose();
+    for (let i = 0; i < got.length; i++) {
+      assert.ok(Math.abs(got[i]! - expected[i]!) < 1e-4, `value ${i}`);
+    }
+  } finally {
+    await selectBackend("wasm");
+  }
 });
