@@ -180,6 +180,51 @@ function backpropFilter(
   return dw;
 }
 
+/**
+ * For stride 1, dx is itself a convolution: of dy (padded by K-1-pad) with the filter rotated by
+ * 180° and its in/out channels swapped. That runs as im2col (memcpy runs) + sgemm, instead of
+ * sgemm + col2im (a scalar add loop over the whole column matrix), about 2× faster.
+ */
+function backpropInputAsConv(
+  blas: _OpenBlas,
+  backend: _CpuBackend,
+  dy: Float32Array,
+  w: Float32Array,
+  info: Info,
+): Float32Array | undefined {
+  const { filterHeight: kh, filterWidth: kw, inChannels: cin, outChannels: cout } = info;
+  const p = info.padInfo;
+  if (info.strideHeight !== 1 || info.strideWidth !== 1) return undefined;
+  if (p.top > kh - 1 || p.left > kw - 1 || p.top < 0 || p.left < 0) return undefined;
+  const rotated = new Float32Array(kh * kw * cin * cout);
+  for (let y = 0; y < kh; y++) {
+    for (let x = 0; x < kw; x++) {
+      const src = ((kh - 1 - y) * kw + (kw - 1 - x)) * cin * cout;
+      const dst = (y * kw + x) * cout * cin;
+      for (let i = 0; i < cin; i++) {
+        for (let o = 0; o < cout; o++) rotated[dst + o * cin + i] = w[src + i * cout + o]!;
+      }
+    }
+  }
+  const transposed: Info = {
+    ...info,
+    inHeight: info.outHeight,
+    inWidth: info.outWidth,
+    inChannels: cout,
+    outHeight: info.inHeight,
+    outWidth: info.inWidth,
+    outChannels: cin,
+    padInfo: {
+      ...p,
+      top: kh - 1 - p.top,
+      left: kw - 1 - p.left,
+      bottom: kh - 1 - p.bottom,
+      right: kw - 1 - p.right,
+    },
+  };
+  return forward(blas, backend, dy, rotated, transposed);
+}
+
 function backpropInput(
   blas: _OpenBlas,
   backend: _CpuBackend,
@@ -196,6 +241,8 @@ function backpropInput(
     blas.sgemm(false, true, info.batchSize * pixels, k, cout, 1, dy, cout, w, cout, 0, dx, k);
     return dx;
   }
+  const asConv = backpropInputAsConv(blas, backend, dy, w, info);
+  if (asConv !== undefined) return asConv;
   const dx = _allocZeroed(backend, dxSize);
   const chunk = imagesPerChunk(info);
   for (let b0 = 0; b0 < info.batchSize; b0 += chunk) {
