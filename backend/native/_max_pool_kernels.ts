@@ -36,13 +36,17 @@ function poolInfo(shape: number[], attrs: tf.NamedAttrMap): Info {
  * For every output element, the index in `x` of its window's first maximum, or -1 for a window
  * that lies entirely in the padding. (A NaN first element stays the maximum: NaN in, NaN out.)
  */
-function argmaxPool(x: Float32Array, info: Info): Int32Array {
+function argmaxPool(x: Float32Array, info: Info, into?: Int32Array): Int32Array {
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow } =
     info;
+  const arg = into ?? new Int32Array(n * oh * ow * c);
+  if (isPlain2x2(info)) {
+    argmaxPool2x2(x, info, arg);
+    return arg;
+  }
   const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw } = info;
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
-  const arg = new Int32Array(n * oh * ow * c);
   let o = 0;
   for (let b = 0; b < n; b++) {
     const xb = b * h * w * c;
@@ -74,6 +78,48 @@ function argmaxPool(x: Float32Array, info: Info): Int32Array {
   return arg;
 }
 
+/** argmaxPool for the common 2×2 window, stride 2, no padding: four loads per output, unrolled. */
+function argmaxPool2x2(x: Float32Array, info: Info, arg: Int32Array): void {
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow } =
+    info;
+  const rowStride = w * c;
+  let o = 0;
+  for (let b = 0; b < n; b++) {
+    for (let y = 0; y < oh; y++) {
+      let p = (b * h + 2 * y) * rowStride;
+      for (let xo = 0; xo < ow; xo++, p += 2 * c) {
+        for (let d = 0; d < c; d++, o++) {
+          let a = p + d;
+          let m = x[a]!;
+          let q = a + c;
+          a += +(x[q]! > m) * (q - a);
+          m = x[a]!;
+          q = p + rowStride + d;
+          a += +(x[q]! > m) * (q - a);
+          m = x[a]!;
+          q += c;
+          a += +(x[q]! > m) * (q - a);
+          arg[o] = a;
+        }
+      }
+    }
+  }
+}
+
+function isPlain2x2(info: Info): boolean {
+  const p = info.padInfo;
+  return info.filterHeight === 2 && info.filterWidth === 2 && info.strideHeight === 2 &&
+    info.strideWidth === 2 && p.top === 0 && p.left === 0 && p.bottom === 0 && p.right === 0;
+}
+
+/** Reused argmax buffer for forward passes outside a gradient tape (inference). */
+let inferenceArgmax = new Int32Array(0);
+
+/** True while tfjs records operations for gradients (only then does MaxPoolGrad follow). */
+function recordingGradients(): boolean {
+  return ((tf.engine().state as unknown as { gradientDepth?: number }).gradientDepth ?? 1) > 0;
+}
+
 /** The native max-pooling kernels. */
 export function _maxPoolKernels(): _NativeKernel[] {
   return [
@@ -84,14 +130,21 @@ export function _maxPoolKernels(): _NativeKernel[] {
         if (!_allFloat32(x) || x.shape.length !== 4) return fallback(args);
         const info = poolInfo(x.shape, args.attrs ?? {});
         const xv = _f32(args.backend, x);
-        const argmax = argmaxPool(xv, info);
+        const size = tf.util.sizeFromShape(info.outShape);
+        const recording = recordingGradients();
+        if (!recording && inferenceArgmax.length < size) inferenceArgmax = new Int32Array(size);
+        const argmax = argmaxPool(
+          xv,
+          info,
+          recording ? new Int32Array(size) : inferenceArgmax.subarray(0, size),
+        );
         const out = _alloc(args.backend, argmax.length);
         for (let i = 0; i < argmax.length; i++) {
           const a = argmax[i]!;
           out[i] = a < 0 ? -Infinity : xv[a]!;
         }
         const result = _output(args.backend, info.outShape, out);
-        argmaxByOutput.set(result.dataId, { input: x.dataId, argmax });
+        if (recording) argmaxByOutput.set(result.dataId, { input: x.dataId, argmax });
         return result;
       },
     },

@@ -116,7 +116,7 @@ async function measure(backend: string, modelName: string, steps: number, profil
   for (let i = 0; i < Math.max(3, Math.ceil(steps / 2)); i++) {
     profiling = profile && i >= 1;
     const t0 = performance.now();
-    const p = model.predict(xi) as tf.Tensor;
+    const p = model.predict(xi, { batchSize: INFER_BATCH }) as tf.Tensor;
     await p.data();
     p.dispose();
     inferMs.push(performance.now() - t0);
