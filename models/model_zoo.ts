@@ -14,6 +14,7 @@ import { createTinyCnn } from "./tiny_cnn.ts";
 import { createDeotteCnn } from "./deotte_cnn.ts";
 import { createLogreg } from "./logreg.ts";
 import { createMlp } from "./mlp.ts";
+import { createCompactCnn } from "./compact_cnn.ts";
 
 /** One entry of the zoo. */
 export interface ModelZooEntry {
@@ -70,6 +71,11 @@ export const MODEL_ZOO: Readonly<Record<string, ModelZooEntry>> = {
     factory: createDeotteCnn,
     description: "Chris Deotte's Kaggle CNN: 32C3-32C3-32C5S2-64C3-64C3-64C5S2-128C4, BatchNorm",
     minInputSize: 25,
+  },
+  "compact-cnn": {
+    factory: createCompactCnn,
+    description: "Conv 16-32-64 with BatchNorm and MaxPool, Dense 128; the fast default",
+    minInputSize: 8,
     defaultFor: "large",
   },
   "logreg": {

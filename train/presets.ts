@@ -24,11 +24,11 @@ export const PRESETS: Readonly<Record<string, Readonly<Partial<TrainConfig>>>> =
    */
   default: {
     model: "auto",
-    epochs: 4,
+    epochs: 6,
     batchSize: 64,
     lr: 2e-3,
     schedule: "epoch",
-    epochDecay: 0.7,
+    epochDecay: 0.75,
     augment: "light",
     validSplit: 0.05,
   },

@@ -19,7 +19,9 @@ function fixedBatch(side = 8, n = 32): { x: tf.Tensor4D; y: tf.Tensor2D } {
   }));
 }
 
-for (const name of ["logreg", "mlp", "tiny-cnn", "small-cnn", "simple-cnn", "deotte"]) {
+for (
+  const name of ["logreg", "mlp", "tiny-cnn", "small-cnn", "simple-cnn", "deotte", "compact-cnn"]
+) {
   Deno.test(`${name}: training steps lower the loss on a fixed batch`, async () => {
     const side = name === "deotte" ? 28 : 8;
     const model = createModel(name, { inputShape: [side, side, 1], numClasses: 10, seed: 5 });

@@ -19,11 +19,12 @@ const PARAMS: Record<string, { large: number; small: number | null }> = {
   "small-cnn": { large: 501_354, small: 132_714 },
   "tiny-cnn": { large: 168_330, small: 102_794 },
   "deotte": { large: 327_242, small: null },
+  "compact-cnn": { large: 98_890, small: 33_354 },
   "logreg": { large: 7_850, small: 650 },
   "mlp": { large: 235_146, small: 50_826 },
 };
 
-Deno.test("MODEL_ZOO lists exactly the models of the issue", () => {
+Deno.test("MODEL_ZOO lists the models of the issue and the compact default", () => {
   assert.deepEqual(Object.keys(MODEL_ZOO).sort(), Object.keys(PARAMS).sort());
 });
 
@@ -68,8 +69,7 @@ Deno.test("createModel rejects an unknown name by listing the zoo", () => {
 
 Deno.test("resolveModelName picks a small-image model for 8×8 and the MNIST default for 28×28", () => {
   assert.equal(resolveModelName("auto", [8, 8, 1]), "tiny-cnn");
-  const large = resolveModelName("auto", [28, 28, 1]);
-  assert.equal(MODEL_ZOO[large]!.defaultFor, "large");
+  assert.equal(resolveModelName("auto", [28, 28, 1]), "compact-cnn");
   assert.equal(resolveModelName("mlp", [28, 28, 1]), "mlp");
 });
 

@@ -35,20 +35,20 @@ async function predictions(dir: string, examples: Example[]): Promise<number[]> 
 Deno.test("trainRun: 2,000 images, 1 epoch reach ≥90% on 1,000 held-out images; the folder describes itself", async () => {
   const out = await Deno.makeTempDir();
   const { runDir, manifest, history } = await trainRun(
-    config(out, { model: "mlp", epochs: 1, batchSize: 16, lr: 2e-3 }),
+    config(out, { model: "compact-cnn", epochs: 1, batchSize: 8, lr: 1e-3 }),
     { examples: { train: train2000, test: data.test }, progress: "silent" },
   );
   assert.equal(runDir, out);
   assert.equal(history.length, 1);
   const testAcc = manifest.metrics.final.test_acc!;
   assert.ok(testAcc >= 0.9, `test accuracy ${testAcc}`);
-  assert.equal(manifest.architecture, "mlp");
+  assert.equal(manifest.architecture, "compact-cnn");
   assert.deepEqual(manifest.inputShape, [28, 28, 1]);
   assert.equal(manifest.classes.length, 10);
   assert.equal(manifest.data.rows, 2000);
   assert.match(manifest.data.sha256, /^[0-9a-f]{64}$/);
   assert.equal(manifest.epochsCompleted, 1);
-  assert.equal(manifest.config.batchSize, 16);
+  assert.equal(manifest.config.batchSize, 8);
   assert.equal(manifest.backend.name, "wasm");
   for (
     const f of [
@@ -98,6 +98,29 @@ Deno.test("trainRun keeps tf.memory().numTensors the same at every epoch end and
   assert.equal(new Set(counts).size, 1, `tensor counts per epoch: ${counts.join(", ")}`);
   assert.equal(tf.memory().numTensors, before);
   await Deno.remove(out, { recursive: true });
+});
+
+Deno.test("trainRun: the same seed reproduces a compact-cnn run exactly (splits, shuffles, init)", async () => {
+  const runs = [];
+  for (let i = 0; i < 2; i++) {
+    const out = await Deno.makeTempDir();
+    runs.push(
+      await trainRun(
+        config(out, {
+          model: "compact-cnn",
+          epochs: 1,
+          batchSize: 32,
+          validSplit: 0.25,
+          augment: "light",
+        }),
+        { examples: { train: data.train.slice(0, 256) }, progress: "silent" },
+      ),
+    );
+    await Deno.remove(out, { recursive: true });
+  }
+  const [a, b] = runs.map((r) => r.history.map((h) => [h.loss, h.acc, h.val_loss, h.val_acc]));
+  assert.deepEqual(a, b);
+  assert.equal(runs[0]!.manifest.data.sha256, runs[1]!.manifest.data.sha256);
 });
 
 Deno.test("trainRun: EarlyStopping stops and restores the best epoch's weights", async () => {
