@@ -141,14 +141,9 @@ export async function run(args: string[]): Promise<number> {
   log(`resolved config:\n${formatConfig(config)}`);
 
   if (config.folds > 0 || config.ensemble > 0) {
-    const path = "../train/cross_validate.ts";
-    const mod = await import(path).catch(() => null) as
-      | { crossValidate?: (c: TrainConfig) => Promise<unknown> }
-      | null;
-    if (mod?.crossValidate === undefined) {
-      throw new UsageError("--folds and --ensemble need train/cross_validate.ts (not built yet)");
-    }
-    await mod.crossValidate(config);
+    // k-fold cross-validation or a bagged ensemble: train/cross_validate.ts (on trainRun).
+    const { crossValidate } = await import("../train/cross_validate.ts");
+    await crossValidate(config, { log, ...(config.json ? { progress: "json" as const } : {}) });
     return 0;
   }
 

@@ -1,0 +1,24 @@
+/**
+ * Training: the config (plain data, presets, typed flags), the loop (`trainRun`), its callbacks
+ * (EarlyStopping, ReduceLROnPlateau, optimizer switch, schedules), checkpoints and progress.
+ * `cross_validate.ts` builds k-fold and ensembles on `trainRun`.
+ *
+ * @module
+ */
+export * from "./config.ts";
+export * from "./presets.ts";
+export * from "./resolve_config.ts";
+export * from "./train_run.ts";
+export * from "./load_training_data.ts";
+export * from "./split_examples.ts";
+export * from "./data_fingerprint.ts";
+export * from "./create_optimizer.ts";
+export * from "./learning_rate_at.ts";
+export * from "./metric_monitor.ts";
+export * from "./early_stopping.ts";
+export * from "./reduce_lr_on_plateau.ts";
+export * from "./optimizer_switch.ts";
+export * from "./evaluate_examples.ts";
+export * from "./checkpoint.ts";
+export * from "./progress_reporter.ts";
+export * from "./cross_validate.ts";
