@@ -20,8 +20,8 @@ const LIBRARY_CANDIDATES = [
   "/usr/local/opt/openblas/lib/libopenblas.dylib",
 ];
 
-/** Threads OpenBLAS may use: this project targets a 2-core machine. */
-const OPENBLAS_THREADS = 2;
+/** Threads OpenBLAS may use: this project targets a 2-core machine (fewer if the CPU has fewer). */
+const OPENBLAS_THREADS = Math.max(1, Math.min(2, navigator.hardwareConcurrency ?? 2));
 
 const CBLAS_ROW_MAJOR = 101;
 const CBLAS_NO_TRANS = 111;

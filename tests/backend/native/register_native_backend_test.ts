@@ -153,7 +153,8 @@ const CONV_CASES: { x: number[]; f: number[]; stride: 1 | 2; pad: "same" | "vali
   { x: [2, 8, 8, 1], f: [5, 5, 1, 6], stride: 1, pad: "same" },
   { x: [2, 7, 9, 4], f: [5, 5, 4, 3], stride: 2, pad: "same" },
   { x: [2, 5, 6, 7], f: [1, 1, 7, 3], stride: 1, pad: "valid" },
-  { x: [2, 6, 6, 64], f: [3, 3, 64, 8], stride: 1, pad: "same" },
+  { x: [2, 6, 6, 64], f: [3, 3, 64, 8], stride: 1, pad: "same" }, // dx as transposed conv
+  { x: [2, 7, 8, 64], f: [5, 3, 64, 3], stride: 1, pad: "valid" }, // dx as transposed conv
 ];
 
 Deno.test({
