@@ -41,6 +41,7 @@ MNIST test set at the end.
   --config FILE.json       config keys (camelCase) laid over the preset; flags override it
   --resume RUN_DIR         continue a stopped run (its config; flags such as --epochs override)
   --list-models            print the model zoo with parameter counts and exit
+                           (with --model NAME: that model's layers, like Keras' summary())
 
 Config keys (every key is a flag; --no-X turns a boolean off):
 ${configHelp()}
@@ -131,8 +132,10 @@ export function formatConfig(config: TrainConfig): string {
 export async function run(args: string[]): Promise<number> {
   const { config, resume, listModels } = await configFromArgs(args);
   if (listModels) {
-    const { listModels } = await import("../models/list_models.ts");
-    console.log(await listModels());
+    const { listModels, summarizeModel } = await import("../models/list_models.ts");
+    // With --model NAME: that model's layers, like Keras' summary(); otherwise the whole zoo.
+    const named = args.some((a) => a === "--model" || a.startsWith("--model="));
+    console.log(named ? await summarizeModel(config.model) : await listModels());
     return 0;
   }
   const log = config.json

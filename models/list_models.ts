@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { MODEL_ZOO } from "./model_zoo.ts";
+import { createModel, resolveModelName } from "./create_model.ts";
 
 /**
  * The `--list-models` table: each zoo model's name, parameter count for a 28×28×1 input with 10
@@ -42,5 +43,29 @@ export async function listModels(
   );
   lines.splice(1, 0, "-".repeat(Math.max(...lines.map((l) => l.length))));
   return `Model zoo (parameters for ${inputShape.join("×")} inputs, ${numClasses} classes):\n` +
+    lines.join("\n");
+}
+
+/**
+ * Keras-style `summary()` of one zoo model: every layer with its output shape and parameters.
+ *
+ * @example
+ * ```ts
+ * import { summarizeModel } from "./list_models.ts";
+ * const text = await summarizeModel("logreg");
+ * console.assert(text.includes("Total params: 7850"));
+ * ```
+ */
+export async function summarizeModel(
+  name: string,
+  inputShape: [number, number, number] = [28, 28, 1],
+  numClasses = 10,
+): Promise<string> {
+  await tf.ready();
+  const model = createModel(name, { inputShape, numClasses, seed: 1 });
+  const lines: string[] = [];
+  model.summary(100, undefined, (line: string) => lines.push(line));
+  model.dispose();
+  return `${resolveModelName(name, inputShape)} for ${inputShape.join("×")} inputs:\n` +
     lines.join("\n");
 }

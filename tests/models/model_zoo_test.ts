@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { MODEL_ZOO } from "../../models/model_zoo.ts";
 import { createModel, resolveModelName } from "../../models/create_model.ts";
-import { listModels } from "../../models/list_models.ts";
+import { listModels, summarizeModel } from "../../models/list_models.ts";
 
 import "@tensorflow/tfjs-backend-wasm";
 import { registerWasmTrainingKernels } from "../../backend/wasm_kernels/register_wasm_training_kernels.ts";
@@ -92,4 +92,12 @@ Deno.test("listModels prints every model with its parameter count", async () => 
   for (const [name, expected] of Object.entries(PARAMS)) {
     assert.match(table, new RegExp(`${name}\\s+${expected.large.toLocaleString("en-US")}\\s`));
   }
+});
+
+Deno.test("summarizeModel prints a model's layers and totals like Keras' summary()", async () => {
+  const text = await summarizeModel("compact-cnn");
+  assert.match(text, /^compact-cnn for 28×28×1 inputs:/);
+  assert.match(text, /\[null,3,3,64\]/);
+  assert.match(text, /Total params: 98890/);
+  await assert.rejects(() => summarizeModel("deotte", [8, 8, 1]), /use --model tiny-cnn/);
 });
