@@ -101,11 +101,9 @@ function register(): NativeBackendStatus {
       kernelFunc: kernelFunc as unknown as tf.KernelFunc,
     });
   }
-  const mode = Deno.env.get("OPENBLAS_CORETYPE");
   return {
     ok: true,
-    reason: `OpenBLAS ${blas.path} (core ${blas.coreName}${
-      mode === undefined ? "" : `, OPENBLAS_CORETYPE=${mode}`
-    }, ${blas.threads} threads) for ${[...native.keys()].join(", ")}`,
+    reason: `OpenBLAS ${blas.path} (core ${blas.coreName}, ${blas.threads} threads); ` +
+      `${native.size} native kernels`,
   };
 }
