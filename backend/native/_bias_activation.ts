@@ -24,6 +24,16 @@ export function _applyBiasActivation(
   leakyAlpha: number,
 ): void {
   const len = out.length;
+  if (activation === "relu" && bias !== undefined && bias.length === n) {
+    // The common conv/dense case in one pass.
+    for (let row = 0; row < len; row += n) {
+      for (let j = 0; j < n; j++) {
+        const v = out[row + j]! + bias[j]!;
+        out[row + j] = (v + Math.abs(v)) * 0.5;
+      }
+    }
+    return;
+  }
   if (bias !== undefined) {
     if (bias.length === 1) {
       const b0 = bias[0]!;

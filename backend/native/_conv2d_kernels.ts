@@ -134,6 +134,7 @@ function forward(
   x: Float32Array,
   w: Float32Array,
   info: Info,
+  epilogue?: (rows: Float32Array) => void,
 ): Float32Array {
   const cout = info.outChannels;
   const pixels = info.outHeight * info.outWidth;
@@ -141,6 +142,7 @@ function forward(
   const out = _alloc(backend, info.batchSize * pixels * cout);
   if (isPointwise(info)) {
     blas.sgemm(false, false, info.batchSize * pixels, cout, k, 1, x, k, w, cout, 0, out, cout);
+    epilogue?.(out);
     return out;
   }
   const chunk = imagesPerChunk(info);
@@ -151,6 +153,7 @@ function forward(
     im2col(x, info, b0, nb, col);
     const outSub = out.subarray(b0 * pixels * cout, (b0 + nb) * pixels * cout);
     blas.sgemm(false, false, rows, cout, k, 1, col, k, w, cout, 0, outSub, cout);
+    epilogue?.(outSub); // bias and activation while the chunk is still in cache
   }
   return out;
 }
@@ -300,16 +303,11 @@ function isNhwc(args: _KernelArgs): boolean {
 
 /** The native convolution kernels. */
 export function _conv2dKernels(blas: _OpenBlas): _NativeKernel[] {
-  const conv = (args: _KernelArgs) => {
+  const conv = (args: _KernelArgs, epilogue?: (rows: Float32Array) => void) => {
     const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
     const info = convInfo(x.shape, filter.shape, args.attrs ?? {}, true);
-    const out = forward(
-      blas,
-      args.backend,
-      _f32(args.backend, x),
-      _f32(args.backend, filter),
-      info,
-    );
+    const xv = _f32(args.backend, x);
+    const out = forward(blas, args.backend, xv, _f32(args.backend, filter), info, epilogue);
     return { info, out };
   };
   return [
@@ -338,9 +336,11 @@ export function _conv2dKernels(blas: _OpenBlas): _NativeKernel[] {
         if (biasValues !== undefined && biasValues.length !== cout && biasValues.length !== 1) {
           return fallback(args);
         }
-        const { info, out } = conv(args);
         const alpha = (args.attrs?.leakyreluAlpha as number | undefined) ?? 0.2;
-        _applyBiasActivation(out, cout, biasValues, activation, alpha);
+        const { info, out } = conv(
+          args,
+          (rows) => _applyBiasActivation(rows, cout, biasValues, activation, alpha),
+        );
         return _output(args.backend, info.outShape, out);
       },
     },

@@ -220,6 +220,28 @@ Deno.test({
 });
 
 Deno.test({
+  name: "native convolution kernels match cpu when the batch is split into im2col chunks",
+  ignore,
+  async fn() {
+    // 160×160×(3·3·16) floats per image: more than one image per 16 MB column chunk does not fit.
+    const data = inputs({ x: [2, 160, 160, 16], f: [3, 3, 16, 2], bias: [2], r: [2, 160, 160, 2] });
+    await assertSameAsCpu("chunked conv2d", data, (t) => [
+      tf.fused.conv2d({
+        x: t.x as tf.Tensor4D,
+        filter: t.f as tf.Tensor4D,
+        strides: 1,
+        pad: "same",
+        bias: t.bias!,
+        activation: "relu",
+      }),
+      ...tf.grads((x: tf.Tensor, f: tf.Tensor) =>
+        tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, "same").mul(t.r!).sum()
+      )([t.x!, t.f!]),
+    ]);
+  },
+});
+
+Deno.test({
   name: "native FusedConv2D gradients (input, filter, bias) match cpu",
   ignore,
   async fn() {
