@@ -255,9 +255,48 @@ function unaryKernel(kernelName: string, loop: Unary): _NativeKernel {
   };
 }
 
+/**
+ * `FusedBatchNorm` (batch norm with given statistics) in one pass: per channel,
+ * k = scale/√(variance+ε) and out = offset + (x − mean)·k. Parameters must have the length of
+ * the last dimension or 1 (the cpu kernel cycles through any length; others fall back).
+ */
+const batchNormKernel: _NativeKernel = {
+  kernelName: tf.FusedBatchNorm,
+  kernelFunc: (args, fallback) => {
+    const { x, mean, variance, scale, offset } = args.inputs;
+    const c = x!.shape[x!.shape.length - 1] ?? 1;
+    const params = [mean!, variance!, scale, offset];
+    if (x!.dtype !== "float32" || c === 0) return fallback(args);
+    for (const p of params) {
+      if (p === undefined) continue;
+      const n = tf.util.sizeFromShape(p.shape);
+      if (p.dtype !== "float32" || (n !== c && n !== 1)) return fallback(args);
+    }
+    const eps = (args.attrs?.varianceEpsilon as number | undefined) ?? 0.001;
+    const at = (p: tf.TensorInfo | undefined, fill: number) => {
+      if (p === undefined) return new Float64Array(c).fill(fill);
+      const v = _f32(args.backend, p);
+      return Float64Array.from({ length: c }, (_, j) => v[v.length === 1 ? 0 : j]!);
+    };
+    const m = at(mean, 0);
+    const v = at(variance, 1);
+    const s = at(scale, 1);
+    const off = at(offset, 0);
+    const k = new Float64Array(c);
+    for (let j = 0; j < c; j++) k[j] = s[j]! / Math.sqrt(v[j]! + eps);
+    const xv = _f32(args.backend, x!);
+    const out = _alloc(args.backend, xv.length);
+    for (let row = 0; row < xv.length; row += c) {
+      for (let j = 0; j < c; j++) out[row + j] = off[j]! + (xv[row + j]! - m[j]!) * k[j]!;
+    }
+    return _output(args.backend, [...x!.shape], out);
+  },
+};
+
 /** The native elementwise kernels. */
 export function _elementwiseKernels(): _NativeKernel[] {
   return [
+    batchNormKernel,
     ...Object.entries(BINARY).map(([name, loops]) => binaryKernel(name, loops)),
     ...Object.entries(UNARY).map(([name, loop]) => unaryKernel(name, loop)),
   ];

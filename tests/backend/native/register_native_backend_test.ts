@@ -380,6 +380,11 @@ Deno.test({
   ignore,
   async fn() {
     const data = inputs({ x: [4, 5, 6, 7], g: [7], b: [7], r: [4, 5, 6, 7] });
+    await assertSameAsCpu("batchNorm with given statistics", data, (t) => [
+      tf.batchNorm(t.x!, t.b!, t.g!.abs(), t.b!, t.g!, 1e-3),
+      tf.batchNorm(t.x!, t.b!, t.g!.abs()),
+      tf.batchNorm(t.x!, tf.tensor1d([0.5]), tf.tensor1d([2]), undefined, t.g!),
+    ]);
     await assertSameAsCpu("batchNorm", data, (t) => {
       return tf.grads((x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
         const { mean, variance } = tf.moments(x, [0, 1, 2]);
