@@ -85,10 +85,6 @@ async function batchCounters(url: string): Promise<{ calls: number; images: numb
   return { calls, images };
 }
 
-function signed(n: number): string {
-  return `${n >= 0 ? "+" : ""}${n.toFixed(1)}`;
-}
-
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;

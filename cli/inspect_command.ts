@@ -5,7 +5,12 @@
  * @module
  */
 import { UsageError } from "./errors.ts";
-import { parseFlags } from "./parse_flags.ts";
+import { parseFlags, stringFlag } from "./parse_flags.ts";
+import { basename, join } from "node:path";
+import type { Example } from "../pipeline/types.ts";
+
+/** Sample images per class drawn in the sample grid plot. */
+const SAMPLES_PER_CLASS = 10;
 import { FORMAT_FLAGS, FORMAT_FLAGS_HELP, readFormatFlags } from "./format_flags.ts";
 import type { InspectStats } from "../pipeline/inspect_file.ts";
 import { formatBadRow } from "../pipeline/bad_row.ts";
@@ -23,7 +28,9 @@ FILE may be a file, a directory of .csv shards, or a glob such as 'data/train_*.
 
 Options:
   --json                   print the statistics as JSON
-  --no-plots               skip plots (text only)
+  --no-plots               skip the plots (text only)
+  --plots-dir DIR          where the EDA plots go (default runs/inspect/<file name>/): label
+                           distribution, pixel-intensity histogram, sample digits per class
 ${FORMAT_FLAGS_HELP}
 
 Examples:
@@ -38,6 +45,7 @@ export async function run(args: string[]): Promise<number> {
     {
       json: { type: "boolean" },
       plots: { type: "boolean" },
+      "plots-dir": { type: "string" },
       ...FORMAT_FLAGS,
     },
     "inspect",
@@ -46,7 +54,22 @@ export async function run(args: string[]): Promise<number> {
   if (positionals.length === 0) throw new UsageError("give a CSV file to inspect", "inspect");
   const format = readFormatFlags(values, "inspect");
   const { inspectFile } = await import("../pipeline/inspect_file.ts");
-  const stats = await inspectFile(positionals, { format });
+  const wantPlots = values.plots !== false;
+  // Up to SAMPLES_PER_CLASS images of each class for the sample grid (copied: the parser reuses
+  // its buffers).
+  const samples: Uint8Array[][] = [];
+  const stats = await inspectFile(positionals, {
+    format,
+    ...(wantPlots
+      ? {
+        onExample: (example: Example) => {
+          const label = Math.max(0, example.label);
+          const row = (samples[label] ??= []);
+          if (row.length < SAMPLES_PER_CLASS) row.push(example.pixels.slice());
+        },
+      }
+      : {}),
+  });
   if (values.json === true) {
     // The pixel histogram and the 785 header names would drown the summary; keep the shape.
     const { pixelHistogram: _histogram, ...rest } = stats;
@@ -56,6 +79,16 @@ export async function run(args: string[]): Promise<number> {
     );
   } else {
     console.log(describeStats(stats));
+  }
+  if (wantPlots) {
+    const stem = basename(positionals[0]!).replace(/\.[^.]*$/, "").replace(/[^\w.-]+/g, "_");
+    const dir = stringFlag(values, "plots-dir") ?? join("runs", "inspect", stem || "data");
+    const { writeInspectPlots } = await import("../report/write_inspect_plots.ts");
+    const written = await writeInspectPlots(stats, dir, {
+      samples: Array.from({ length: samples.length }, (_, c) => samples[c] ?? []),
+    });
+    // Keep stdout pure JSON under --json; the plot paths go to stderr there.
+    (values.json === true ? console.error : console.log)(`plots     ${written.join(", ")}`);
   }
   return 0;
 }
