@@ -57,6 +57,11 @@ function register(): NativeBackendStatus {
   if (typeof Deno === "undefined" || typeof Deno.dlopen !== "function") {
     return { ok: false, reason: "Deno FFI (Deno.dlopen) is not available in this runtime" };
   }
+  for (const name of ["ffi", "env"] as const) {
+    if (Deno.permissions.querySync({ name }).state !== "granted") {
+      return { ok: false, reason: `it needs --allow-${name} (run with -A)` };
+    }
+  }
   const blas = _loadOpenBlas();
   if (typeof blas === "string") return { ok: false, reason: blas };
 
