@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { selectBackend } from "../backend/select_backend.ts";
 import { createModel, resolveModelName } from "../models/create_model.ts";
 import type { Manifest } from "../models/manifest.ts";
-import { readManifest, saveRun } from "../models/model_io.ts";
+import { saveRun } from "../models/model_io.ts";
 import type { AugmentOptions } from "../pipeline/augment_options.ts";
 import type { Batch } from "../pipeline/types.ts";
 import { toBatches } from "../pipeline/to_batches.ts";
@@ -96,10 +96,8 @@ export async function trainRun(
   // --- model and optimizer: fresh, or from the checkpoint -------------------------------------
   let model: tf.LayersModel;
   let state: TrainState;
+  let modelName: string;
   let restoreOptimizer = (_o: tf.Optimizer) => Promise.resolve();
-  const modelName = options.resume === undefined
-    ? resolveModelName(config.model, inputShape)
-    : (await readCheckpointName(options.resume));
   if (options.resume !== undefined) {
     const checkpoint = await readCheckpoint(options.resume);
     if (checkpoint.warning) reporter.info(`warning: ${checkpoint.warning}`);
@@ -112,11 +110,13 @@ export async function trainRun(
         } images, this data has ${inputShape.join("×")}`,
       );
     }
+    modelName = checkpoint.manifest.architecture;
     model = checkpoint.model;
     state = checkpoint.state;
     restoreOptimizer = checkpoint.restoreOptimizer;
     reporter.info(`resuming ${options.resume} after epoch ${state.epoch}`);
   } else {
+    modelName = resolveModelName(config.model, inputShape);
     model = createModel(modelName, { inputShape, numClasses: data.numClasses, seed: config.seed });
     state = freshState(config);
   }
@@ -157,7 +157,7 @@ export async function trainRun(
     inputShape,
     pixelMax: data.pixelMax,
     classes,
-    config: { ...config } as unknown as Record<string, unknown>,
+    config: { ...config, out: runDir } as unknown as Record<string, unknown>,
     data: data.fingerprint,
     metrics,
     backend,
@@ -406,10 +406,6 @@ function augmentOptions(config: TrainConfig): AugmentOptions | undefined {
     contrast: config.contrast,
   };
   return Object.values(options).some((v) => v > 0) ? options : undefined;
-}
-
-async function readCheckpointName(dir: string): Promise<string> {
-  return (await readManifest(dir)).architecture;
 }
 
 /** `runs/<YYYYMMDD-HHMMSS>-<model>` in local time. */
