@@ -36,19 +36,20 @@ export const PRESETS: Readonly<Record<string, Readonly<Partial<TrainConfig>>>> =
     restoreBest: false,
   },
   /**
-   * One strong model (Deotte's CNN) with the Kaggle augmentation and Deotte's 0.95^epoch decay;
-   * aims at ≥99.6% on the MNIST test set. Slow on a CPU.
+   * One strong model, the way the best public Kaggle kernel trains it: Deotte's CNN, the Kaggle
+   * augmentation (rotation 10°, zoom 0.1, shifts 0.1) and a per-epoch decay (1e-3 × 0.9^epoch,
+   * Deotte's 0.95 compressed from 45 to 20 epochs); ends with the last epoch's weights. Aims at
+   * ≥99.6% on the MNIST test set; about 4 minutes per epoch on 2 CPU cores (native backend).
    */
   best: {
     model: "deotte",
-    epochs: 30,
+    epochs: 20,
     batchSize: 64,
     lr: 1e-3,
     schedule: "epoch",
-    epochDecay: 0.95,
+    epochDecay: 0.9,
     augment: "standard",
     validSplit: 0.05,
-    monitor: "val_acc",
-    restoreBest: true,
+    restoreBest: false,
   },
 };
