@@ -18,7 +18,7 @@ export interface TrainingData {
   height: number;
   width: number;
   pixelMax: number;
-  /** Number of classes: the largest label seen plus one. */
+  /** Number of classes: the CSV format's label range, or the largest label seen plus one. */
   numClasses: number;
   /** Fingerprint of the training rows (before the validation split). */
   fingerprint: { files: string[]; rows: number; sha256: string };
@@ -104,8 +104,12 @@ export async function loadTrainingData(
   if (side * width !== pixels) {
     throw new TypeError(`${pixels} pixels per row do not make a square image`);
   }
-  let maxLabel = 0;
-  for (const e of [...all, ...valid]) if (e.label > maxLabel) maxLabel = e.label;
+  // Classes: the CSV format's label range (0..9 for digits) or, for rows given in memory, the
+  // largest label seen anywhere (train, validation, test) plus one.
+  let maxLabel = (csv?.numClasses ?? 0) - 1;
+  for (const rows of [all, valid, test?.examples ?? []]) {
+    for (const e of rows) if (e.label > maxLabel) maxLabel = e.label;
+  }
   return {
     train,
     valid,
