@@ -167,3 +167,26 @@ Deno.test("trainRun: an aborted run saves a checkpoint and --resume continues fr
   assert.equal(resumed.manifest.epochsCompleted, 3);
   await Deno.remove(out, { recursive: true });
 });
+
+Deno.test("trainRun: the optimizer switch and the schedules show in history.json", async () => {
+  const out = await Deno.makeTempDir();
+  const { history } = await trainRun(
+    config(out, {
+      model: "mlp",
+      epochs: 3,
+      batchSize: 100,
+      lr: 1e-3,
+      schedule: "epoch",
+      epochDecay: 0.5,
+      switchOptimizer: "sgd",
+      switchAfter: 2,
+      switchLr: 0.01,
+    }),
+    { examples: { train: data.train.slice(0, 300) }, progress: "silent" },
+  );
+  assert.deepEqual(history.map((h) => h.optimizer), ["adam", "adam", "sgd"]);
+  assert.deepEqual(history.map((h) => h.lr), [1e-3, 5e-4, 0.01]);
+  const saved = JSON.parse(await Deno.readTextFile(join(out, "history.json")));
+  assert.deepEqual(saved.map((h: { lr: number }) => h.lr), [1e-3, 5e-4, 0.01]);
+  await Deno.remove(out, { recursive: true });
+});
