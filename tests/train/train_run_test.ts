@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
+import { selectBackend } from "../../backend/select_backend.ts";
 import { loadRun } from "../../models/model_io.ts";
 import type { Example } from "../../pipeline/types.ts";
 import type { TrainState } from "../../train/checkpoint.ts";
@@ -9,6 +10,7 @@ import { resolveConfig } from "../../train/resolve_config.ts";
 import { trainRun } from "../../train/train_run.ts";
 import { mnistSlice } from "./_mnist_slice.ts";
 
+await selectBackend("wasm");
 const data = await mnistSlice(3000, 1000);
 const train2000 = data.train.slice(0, 2000);
 
@@ -82,11 +84,12 @@ Deno.test("trainRun keeps tf.memory().numTensors the same at every epoch end and
   const counts: number[] = [];
   await trainRun(
     config(out, {
-      model: "mlp",
+      model: "compact-cnn",
       epochs: 3,
       validSplit: 0.2,
       plateauPatience: 1,
       schedule: "epoch",
+      augment: "light",
     }),
     {
       examples: { train: data.train.slice(0, 400) },
