@@ -35,7 +35,8 @@ export const help = `deno task train [options]
 
 Trains a model and saves it to a run folder (model.json + weights.bin + manifest.json, history.json,
 best/ with the best epoch). With no --data it trains on the embedded MNIST and scores the 10,000-image
-MNIST test set at the end.
+MNIST test set at the end. Ctrl-C (or SIGTERM) stops after the current batch and saves a checkpoint;
+continue with --resume RUN_DIR.
 
   --preset NAME            ${Object.keys(PRESETS).join(", ")} [default]
   --config FILE.json       config keys (camelCase) laid over the preset; flags override it
@@ -157,7 +158,9 @@ export async function run(args: string[]): Promise<number> {
     console.error("\nstopping after this batch and saving a checkpoint (Ctrl-C again to quit now)");
     controller.abort();
   };
-  Deno.addSignalListener("SIGINT", onSigint);
+  // SIGTERM (kill, a job scheduler) stops the same way; a shell's background job ignores SIGINT.
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  for (const signal of signals) Deno.addSignalListener(signal, onSigint);
   try {
     const result = await trainRun(config, {
       signal: controller.signal,
@@ -172,6 +175,6 @@ export async function run(args: string[]): Promise<number> {
     }
     return 0;
   } finally {
-    Deno.removeSignalListener("SIGINT", onSigint);
+    for (const signal of signals) Deno.removeSignalListener(signal, onSigint);
   }
 }

@@ -125,59 +125,61 @@ Deno.test("deno task train --json prints the config to stderr and one JSON objec
   await Deno.remove(out, { recursive: true });
 });
 
-Deno.test("deno task train: SIGINT stops after the current batch, saves a checkpoint and exits 130", async () => {
-  const out = await Deno.makeTempDir();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      MAIN,
-      "train",
-      "--preset",
-      "quick",
-      "--limit",
-      "20000",
-      "--batch-size",
-      "8",
-      "--epochs",
-      "3",
-      "--test",
-      "none",
-      "--backend",
-      "wasm",
-      "--out",
-      out,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("run folder")) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += value;
-  }
-  await new Promise((r) => setTimeout(r, 1500));
-  child.kill("SIGINT");
-  const rest = reader.read().then(async function drain(r): Promise<void> {
-    if (!r.done) return drain(await reader.read());
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  Deno.test(`deno task train: ${signal} stops after the current batch, saves a checkpoint and exits 130`, async () => {
+    const out = await Deno.makeTempDir();
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        MAIN,
+        "train",
+        "--preset",
+        "quick",
+        "--limit",
+        "20000",
+        "--batch-size",
+        "8",
+        "--epochs",
+        "3",
+        "--test",
+        "none",
+        "--backend",
+        "wasm",
+        "--out",
+        out,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let text = "";
+    while (!text.includes("run folder")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += value;
+    }
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill(signal);
+    const rest = reader.read().then(async function drain(r): Promise<void> {
+      if (!r.done) return drain(await reader.read());
+    });
+    const [status, stderr] = await Promise.all([
+      child.status,
+      new Response(child.stderr).text(),
+      rest,
+    ]);
+    assert.equal(status.code, 130, stderr);
+    assert.match(stderr, /stopping after this batch/);
+    assert.match(stderr, new RegExp(`--resume ${out.replaceAll(".", "\\.")}`));
+    const state = JSON.parse(await Deno.readTextFile(join(out, "train_state.json")));
+    assert.equal(state.interrupted, true);
+    assert.ok(state.epoch < 3);
+    assert.ok(state.step > 0);
+    const { config, resume } = await configFromArgs(["--resume", out, "--epochs", "5"]);
+    assert.equal(resume, out);
+    assert.equal(config.epochs, 5);
+    assert.equal(config.batchSize, 8, "the saved config comes back");
+    await Deno.remove(out, { recursive: true });
   });
-  const [status, stderr] = await Promise.all([
-    child.status,
-    new Response(child.stderr).text(),
-    rest,
-  ]);
-  assert.equal(status.code, 130, stderr);
-  assert.match(stderr, /stopping after this batch/);
-  assert.match(stderr, new RegExp(`--resume ${out.replaceAll(".", "\\.")}`));
-  const state = JSON.parse(await Deno.readTextFile(join(out, "train_state.json")));
-  assert.equal(state.interrupted, true);
-  assert.ok(state.epoch < 3);
-  assert.ok(state.step > 0);
-  const { config, resume } = await configFromArgs(["--resume", out, "--epochs", "5"]);
-  assert.equal(resume, out);
-  assert.equal(config.epochs, 5);
-  assert.equal(config.batchSize, 8, "the saved config comes back");
-  await Deno.remove(out, { recursive: true });
-});
+}
