@@ -1,25 +1,10 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { runCli } from "../../cli/run_cli.ts";
+import { cli } from "./_capture_output.ts";
 import { readExamples } from "../../pipeline/read_examples.ts";
 
 const fixture = (name: string) =>
   fileURLToPath(new URL(`../fixtures/csv/${name}`, import.meta.url));
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const { log, error } = console;
-  console.log = (...a: unknown[]) => out.push(a.join(" "));
-  console.error = (...a: unknown[]) => err.push(a.join(" "));
-  try {
-    const code = await runCli(args);
-    return { code, out: out.join("\n"), err: err.join("\n") };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-}
 
 Deno.test("data with no flags reports the embedded MNIST cache", async () => {
   const { code, out } = await cli(["data"]);

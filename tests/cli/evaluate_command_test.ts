@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { run } from "../../cli/evaluate_command.ts";
 import { runCli } from "../../cli/run_cli.ts";
 import { join, makeTinyRun, mnistSlice, tempDir, writeCsv } from "../predict/_tiny_run.ts";
+import { captureOutput } from "./_capture_output.ts";
 
 const root = await tempDir();
 const model = await makeTinyRun(join(root, "model"));
@@ -11,23 +12,8 @@ const data = await mnistSlice(0, 300);
 await writeCsv(labelled, data, "train");
 await writeCsv(unlabelled, data, "test");
 
-async function capture(
-  fn: () => Promise<number>,
-): Promise<{ code: number; out: string; err: string }> {
-  const [log, error] = [console.log, console.error];
-  const out: string[] = [];
-  const err: string[] = [];
-  console.log = (...a: unknown[]) => out.push(a.join(" "));
-  console.error = (...a: unknown[]) => err.push(a.join(" "));
-  try {
-    return { code: await fn(), out: out.join("\n"), err: err.join("\n") };
-  } finally {
-    [console.log, console.error] = [log, error];
-  }
-}
-
 Deno.test("evaluate --json prints one document whose figures agree with each other", async () => {
-  const { code, out } = await capture(() =>
+  const { code, out } = await captureOutput(() =>
     run(["--model", model, "--data", labelled, "--json", "--mistakes", "5"])
   );
   assert.equal(code, 0);
@@ -51,7 +37,7 @@ Deno.test("evaluate --json prints one document whose figures agree with each oth
 });
 
 Deno.test("evaluate prints tables on a terminal", async () => {
-  const { code, out } = await capture(() => run(["--model", model, "--data", labelled]));
+  const { code, out } = await captureOutput(() => run(["--model", model, "--data", labelled]));
   assert.equal(code, 0);
   assert.match(out, /accuracy \d+\.\d\d%/);
   assert.match(out, /macro avg/);
@@ -61,7 +47,7 @@ Deno.test("evaluate prints tables on a terminal", async () => {
 });
 
 Deno.test("evaluate rejects a file without a label column with one message and exit 1", async () => {
-  const { code, err } = await capture(() =>
+  const { code, err } = await captureOutput(() =>
     runCli(["evaluate", "--model", model, "--data", unlabelled])
   );
   assert.equal(code, 1);
@@ -73,7 +59,7 @@ Deno.test("evaluate names an incomplete model folder (exit 1)", async () => {
   const broken = join(root, "broken");
   await Deno.mkdir(broken);
   await Deno.copyFile(join(model, "manifest.json"), join(broken, "manifest.json"));
-  const { code, err } = await capture(() =>
+  const { code, err } = await captureOutput(() =>
     runCli(["evaluate", "--model", broken, "--data", labelled])
   );
   assert.equal(code, 1);

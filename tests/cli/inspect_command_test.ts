@@ -1,25 +1,9 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { runCli } from "../../cli/run_cli.ts";
+import { cli } from "./_capture_output.ts";
 
 const fixture = (name: string) =>
   fileURLToPath(new URL(`../fixtures/csv/${name}`, import.meta.url));
-
-/** Runs the CLI with console output captured. */
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const { log, error } = console;
-  console.log = (...a: unknown[]) => out.push(a.join(" "));
-  console.error = (...a: unknown[]) => err.push(a.join(" "));
-  try {
-    const code = await runCli(args);
-    return { code, out: out.join("\n"), err: err.join("\n") };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-}
 
 Deno.test("inspect prints rows, columns, format, image size, labels and pixel range", async () => {
   const { code, out } = await cli(["inspect", fixture("kaggle_train.csv")]);
