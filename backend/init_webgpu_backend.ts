@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { ensureXdgRuntimeDir } from "./probe_webgpu.ts";
 
 /**
  * Makes `webgpu` the active tfjs backend. Tries the factory that @tensorflow/tfjs-backend-webgpu
@@ -24,6 +25,7 @@ export async function initWebGpuBackend(): Promise<void> {
   tf.removeBackend("webgpu");
   tf.registerBackend("webgpu", async () => {
     const gpu = (navigator as { gpu?: GPU }).gpu;
+    ensureXdgRuntimeDir();
     const adapter = await gpu?.requestAdapter({ powerPreference: "high-performance" });
     if (adapter === undefined || adapter === null) throw new Error("no WebGPU adapter");
     const info = (adapter as { info?: GPUAdapterInfo }).info; // read before requestDevice

@@ -12,6 +12,23 @@ export interface WebGpuProbe {
 const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|swiftshader|softpipe|microsoft basic render|warp/i;
 
 /**
+ * Mesa's Vulkan loader prints "XDG_RUNTIME_DIR is invalid or not set" to stderr when it probes for
+ * a Wayland display in a headless process. Give it a private, empty runtime folder (0700, as the
+ * XDG spec asks) so a user does not see that noise; an existing value is left alone.
+ */
+export function ensureXdgRuntimeDir(): void {
+  try {
+    if (Deno.env.get("XDG_RUNTIME_DIR")) return;
+    // One folder per user, reused by every run, so nothing piles up in the temp folder.
+    const dir = `${Deno.env.get("TMPDIR") ?? "/tmp"}/digits-xdg-${Deno.uid() ?? 0}`;
+    Deno.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    Deno.env.set("XDG_RUNTIME_DIR", dir);
+  } catch {
+    // Without env or write permission the probe still works; only the warning remains.
+  }
+}
+
+/**
  * Asks `navigator.gpu` for an adapter and reports whether it is a real GPU. An adapter counts as
  * a fallback when `adapter.isFallbackAdapter` or `adapter.info.isFallbackAdapter` says so (Deno
  * sets the latter) or its description names a software rasterizer.
@@ -28,6 +45,7 @@ export async function probeWebGpu(): Promise<WebGpuProbe> {
     return { available: false, fallback: false, description: "navigator.gpu is not available" };
   }
   let adapter: GPUAdapter | null;
+  ensureXdgRuntimeDir();
   try {
     adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
   } catch (error) {
