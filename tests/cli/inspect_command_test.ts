@@ -6,8 +6,16 @@ const fixture = (name: string) =>
   fileURLToPath(new URL(`../fixtures/csv/${name}`, import.meta.url));
 
 Deno.test("inspect prints rows, columns, format, image size, labels and pixel range", async () => {
-  const { code, out } = await cli(["inspect", fixture("kaggle_train.csv")]);
+  const plots = await Deno.makeTempDir();
+  const { code, out } = await cli(["inspect", fixture("kaggle_train.csv"), "--plots-dir", plots]);
   assert.equal(code, 0);
+  // The EDA plots are written as PNG files (signature 89 50 4E 47) and listed.
+  for (const name of ["label_distribution.png", "pixel_histogram.png", "sample_digits.png"]) {
+    const bytes = await Deno.readFile(`${plots}/${name}`);
+    assert.deepEqual([...bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+    assert.match(out, new RegExp(name));
+  }
+  await Deno.remove(plots, { recursive: true });
   assert.match(out, /format\s+kaggle-train/);
   assert.match(out, /rows\s+12/);
   assert.match(out, /columns\s+17 \(label in column 0, 16 pixels\)/);
@@ -43,7 +51,12 @@ Deno.test("inspect stops on a bad row with exit 1, or skips it with --skip-bad-r
     bad.err,
     /^error: Cannot parse .*bad_field_count\.csv line 3 column 17: expected 17 fields but got 16$/,
   );
-  const skipped = await cli(["inspect", fixture("bad_field_count.csv"), "--skip-bad-rows"]);
+  const skipped = await cli([
+    "inspect",
+    fixture("bad_field_count.csv"),
+    "--skip-bad-rows",
+    "--no-plots",
+  ]);
   assert.equal(skipped.code, 0);
   assert.match(skipped.out, /skipped\s+1 bad rows/);
   assert.match(skipped.out, /line 3 column 17/);
