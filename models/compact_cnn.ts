@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ModelConfig } from "./model_config.ts";
+import { _sameReluConv } from "./_same_relu_conv.ts";
 import { _LayerSeeds, _requireInputSize } from "./_layer_seeds.ts";
 
 /**
@@ -26,14 +27,9 @@ export function createCompactCnn(config: ModelConfig): tf.Sequential {
   const seeds = new _LayerSeeds(config.seed);
   const model = tf.sequential({ name: "compact_cnn" });
   [16, 32, 64].forEach((filters, i) => {
-    model.add(tf.layers.conv2d({
-      ...(i === 0 ? { inputShape: config.inputShape } : {}),
-      filters,
-      kernelSize: 3,
-      padding: "same",
-      activation: "relu",
-      kernelInitializer: seeds.heNormal(),
-    }));
+    model.add(
+      _sameReluConv(filters, 3, seeds.heNormal(), i === 0 ? config.inputShape : undefined),
+    );
     // Pool before BatchNorm: the normalisation then runs on a 4× smaller tensor.
     model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
     model.add(tf.layers.batchNormalization({ momentum: 0.9 }));

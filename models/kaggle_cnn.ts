@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ModelConfig } from "./model_config.ts";
+import { _sameReluConv } from "./_same_relu_conv.ts";
 import { _LayerSeeds, _requireInputSize } from "./_layer_seeds.ts";
 
 /**
@@ -20,24 +21,15 @@ export function createKaggleCnn(config: ModelConfig): tf.Sequential {
   _requireInputSize("kaggle-cnn", config.inputShape, 8);
   const seeds = new _LayerSeeds(config.seed);
   const model = tf.sequential({ name: "kaggle_cnn" });
-  const conv = (filters: number, kernelSize: number, first = false) =>
-    tf.layers.conv2d({
-      ...(first ? { inputShape: config.inputShape } : {}),
-      filters,
-      kernelSize,
-      padding: "same",
-      activation: "relu",
-      kernelInitializer: seeds.heNormal(),
-    });
-  model.add(conv(64, 5, true));
+  model.add(_sameReluConv(64, 5, seeds.heNormal(), config.inputShape));
   model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
   model.add(tf.layers.batchNormalization());
-  model.add(conv(128, 3));
-  model.add(conv(128, 3));
+  model.add(_sameReluConv(128, 3, seeds.heNormal()));
+  model.add(_sameReluConv(128, 3, seeds.heNormal()));
   model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
   model.add(tf.layers.batchNormalization());
-  model.add(conv(256, 3));
-  model.add(conv(256, 3));
+  model.add(_sameReluConv(256, 3, seeds.heNormal()));
+  model.add(_sameReluConv(256, 3, seeds.heNormal()));
   model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
   model.add(tf.layers.batchNormalization());
   model.add(tf.layers.flatten());

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ModelConfig } from "./model_config.ts";
+import { _sameReluConv } from "./_same_relu_conv.ts";
 import { _LayerSeeds, _requireInputSize } from "./_layer_seeds.ts";
 
 /**
@@ -19,21 +20,12 @@ export function createSimpleCnn(config: ModelConfig): tf.Sequential {
   _requireInputSize("simple-cnn", config.inputShape, 4);
   const seeds = new _LayerSeeds(config.seed);
   const model = tf.sequential({ name: "simple_cnn" });
-  const conv = (filters: number, kernelSize: number, first = false) =>
-    tf.layers.conv2d({
-      ...(first ? { inputShape: config.inputShape } : {}),
-      filters,
-      kernelSize,
-      padding: "same",
-      activation: "relu",
-      kernelInitializer: seeds.glorotUniform(),
-    });
-  model.add(conv(32, 5, true));
-  model.add(conv(32, 5));
+  model.add(_sameReluConv(32, 5, seeds.glorotUniform(), config.inputShape));
+  model.add(_sameReluConv(32, 5, seeds.glorotUniform()));
   model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
   model.add(tf.layers.dropout({ rate: 0.25 }));
-  model.add(conv(64, 3));
-  model.add(conv(64, 3));
+  model.add(_sameReluConv(64, 3, seeds.glorotUniform()));
+  model.add(_sameReluConv(64, 3, seeds.glorotUniform()));
   model.add(tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }));
   model.add(tf.layers.dropout({ rate: 0.25 }));
   model.add(tf.layers.flatten());

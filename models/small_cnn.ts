@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ModelConfig } from "./model_config.ts";
+import { _sameReluConv } from "./_same_relu_conv.ts";
 import { _LayerSeeds, _requireInputSize } from "./_layer_seeds.ts";
 
 /**
@@ -19,21 +20,12 @@ export function createSmallCnn(config: ModelConfig): tf.Sequential {
   _requireInputSize("small-cnn", config.inputShape, 4);
   const seeds = new _LayerSeeds(config.seed);
   const model = tf.sequential({ name: "small_cnn" });
-  const conv = (filters: number, kernelSize: number, first = false) =>
-    tf.layers.conv2d({
-      ...(first ? { inputShape: config.inputShape } : {}),
-      filters,
-      kernelSize,
-      padding: "same",
-      activation: "relu",
-      kernelInitializer: seeds.heNormal(),
-    });
-  model.add(conv(32, 3, true));
+  model.add(_sameReluConv(32, 3, seeds.heNormal(), config.inputShape));
   model.add(tf.layers.batchNormalization());
   model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-  model.add(conv(64, 5));
+  model.add(_sameReluConv(64, 5, seeds.heNormal()));
   model.add(tf.layers.batchNormalization());
-  model.add(conv(64, 3));
+  model.add(_sameReluConv(64, 3, seeds.heNormal()));
   model.add(tf.layers.batchNormalization());
   model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
   model.add(tf.layers.flatten());
