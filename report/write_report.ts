@@ -8,6 +8,8 @@ import { learningCurvesChart } from "./charts/learning_curves_chart.ts";
 import { digitGridPng } from "./digit_grid_png.ts";
 import type { Evaluation, EvaluationImages } from "./evaluation_accumulator.ts";
 import { featureMaps } from "./feature_maps.ts";
+import { mistakesGridPng } from "./mistakes_grid_png.ts";
+import { pngDataUri } from "./png_data_uri.ts";
 import type { HistoryEpoch } from "./read_history.ts";
 import { type ChartSpec, renderChartSvg } from "./render_chart_svg.ts";
 import { svgToPng } from "./svg_to_png.ts";
@@ -121,7 +123,7 @@ export async function writeReport(input: ReportInput): Promise<ReportFiles> {
     const { height: h, width: w } = images;
     const figures = ev.mistakes.map((m, i) => {
       const png = digitGridPng([images.mistakes[i]!], h, w, { gap: 0 });
-      return `<figure><img class="digit" src="${dataUri(png)}" alt="row ${m.row}">` +
+      return `<figure><img class="digit" src="${pngDataUri(png)}" alt="row ${m.row}">` +
         `<figcaption>row ${m.row}${m.id === undefined ? "" : ` (id ${escapeHtml(m.id)})`}<br>` +
         `true <b>${escapeHtml(m.true)}</b> → pred <b class="bad">${
           escapeHtml(m.predicted)
@@ -131,7 +133,7 @@ export async function writeReport(input: ReportInput): Promise<ReportFiles> {
     sections["worst-mistakes"][1] = `<div class="grid">${figures.join("")}</div>`;
     await savePng(
       "mistakes.png",
-      digitGridPng(images.mistakes, h, w, { columns: 10, scale: 3, gap: 4 }),
+      await mistakesGridPng(images.mistakes, ev.mistakes.slice(0, images.mistakes.length), h, w),
     );
   } else {
     sections["worst-mistakes"][1] = missing(
@@ -146,7 +148,7 @@ export async function writeReport(input: ReportInput): Promise<ReportFiles> {
       `<tr><th>${escapeHtml(classes[c] ?? String(c))}</th><td>${
         samples.length > 0
           ? `<img class="strip" style="height:${h * 2}px" src="${
-            dataUri(digitGridPng(samples, h, w, { gap: 2 }))
+            pngDataUri(digitGridPng(samples, h, w, { gap: 2 }))
           }" alt="class ${c}">`
           : "<i>none in the data</i>"
       }</td></tr>`
@@ -215,7 +217,7 @@ export async function writeReport(input: ReportInput): Promise<ReportFiles> {
     } else {
       const parts = [
         `<p>Input image:</p><img class="digit big" src="${
-          dataUri(digitGridPng([chosen], images.height, images.width, { gap: 0 }))
+          pngDataUri(digitGridPng([chosen], images.height, images.width, { gap: 0 }))
         }" alt="input">`,
       ];
       for (const [i, m] of maps.entries()) {
@@ -231,7 +233,7 @@ export async function writeReport(input: ReportInput): Promise<ReportFiles> {
           `<h3>${
             escapeHtml(m.layer)
           }: ${m.channels.length} maps of ${m.height}×${m.width}</h3><img class="maps" src="${
-            dataUri(png)
+            pngDataUri(png)
           }" alt="${escapeHtml(m.layer)}">`,
         );
         await savePng(`feature_maps_${i + 1}_${m.layer.replace(/[^\w.-]+/g, "_")}.png`, png);
@@ -332,14 +334,6 @@ ${body}
   }. Charts: Vega-Lite rendered to SVG; images: PNG (fast-png).</p>
 </body></html>
 `;
-}
-
-function dataUri(png: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < png.length; i += 0x8000) {
-    binary += String.fromCharCode(...png.subarray(i, i + 0x8000));
-  }
-  return `data:image/png;base64,${btoa(binary)}`;
 }
 
 function escapeHtml(text: string): string {
