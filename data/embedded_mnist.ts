@@ -1,20 +1,19 @@
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { writeFileAtomic } from "../io/atomic_write.ts";
+import { resolveCacheDir } from "./cache_dir.ts";
 import { type MnistCsvFiles, mnistCsvPaths, writeMnistCsvs } from "./write_mnist_csvs.ts";
 
 /** Default number of training shards in the cache (read interleaved by the pipeline). */
 export const DEFAULT_TRAIN_SHARDS = 10;
-
-/** The cache folder of the embedded data set (git-ignored). */
-export const MNIST_CACHE_DIR = fileURLToPath(new URL("./cache/", import.meta.url));
 
 const MARKER = "ready.json";
 const CACHE_VERSION = 2;
 
 /**
  * The embedded MNIST as Kaggle-format CSVs, written once under `data/cache/mnist/` (or
- * `data/cache/mnist_<N>shards/` for another shard count) and reused afterwards. Safe for
+ * `data/cache/mnist_<N>shards/` for another shard count) and reused afterwards. The cache folder
+ * is `resolveCacheDir()`'s: `DIGITS_CACHE_DIR`, else `data/cache/`, else `~/.cache/digits` (a
+ * compiled binary). Safe for
  * concurrent callers (parallel tests): every file is written under a temporary name and renamed,
  * and the `ready.json` marker is written last.
  *
@@ -30,7 +29,10 @@ export async function ensureEmbeddedMnist(
 ): Promise<MnistCsvFiles> {
   const shards = options.shards ?? DEFAULT_TRAIN_SHARDS;
   const dir = options.dir ??
-    join(MNIST_CACHE_DIR, shards === DEFAULT_TRAIN_SHARDS ? "mnist" : `mnist_${shards}shards`);
+    join(
+      await resolveCacheDir(),
+      shards === DEFAULT_TRAIN_SHARDS ? "mnist" : `mnist_${shards}shards`,
+    );
   const marker = join(dir, MARKER);
   try {
     const ready = JSON.parse(await Deno.readTextFile(marker)) as {
