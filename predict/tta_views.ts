@@ -15,8 +15,9 @@ export const TTA_MAX_ROTATION_DEGREES = 10;
  * `Random.derive(seed, v, rows[i])`, so a row gets the same views whatever batch it lands in.
  *
  * Done in JavaScript rather than with `tf.image.transform`: tfjs' cpu Transform kernel (which the
- * cpu and native backends use) transforms only the first image of a batch, and this way every
- * backend sees the same pixels.
+ * cpu and native backends use) transforms only the first image of a batch: in tfjs 4.22 its
+ * `return backend.makeTensorInfo(...)` sits inside the `for (b < batch)` loop, so the other images
+ * keep the fill value. This way every backend also sees the same pixels.
  *
  * @example
  * ```ts
