@@ -16,27 +16,59 @@ export const summary = "train a model (default: the embedded MNIST, no arguments
 const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 function configHelp(): string {
+  // Brackets show what a bare `deno task train` uses: the defaults with the default preset (and its
+  // augmentation preset) laid over them, not the bare defaults, which no run uses as they are.
+  const effective = resolveConfig() as unknown as Record<string, unknown>;
   const lines: string[] = [];
   for (const [key, field] of Object.entries(CONFIG_FIELDS)) {
     const isBool = field.type === "boolean" || field.type === "optional-boolean";
     const value = isBool ? "" : field.type === "strings" ? " FILE" : " X";
-    const shownDefault = Array.isArray(field.default)
-      ? ""
-      : field.default === null || field.default === ""
-      ? ""
-      : ` [${field.default}]`;
-    lines.push(`  --${(kebab(key) + value).padEnd(22)} ${field.help}${shownDefault}`);
+    const choices = "choices" in field && field.choices && !field.help.includes(field.choices[1]!)
+      ? ` (${field.choices.join(", ")})`
+      : "";
+    const shown = effective[key];
+    const shownDefault =
+      Array.isArray(shown) || shown === null || shown === "" || shown === undefined
+        ? ""
+        : ` [${shown}]`;
+    lines.push(
+      wrap(`  --${(kebab(key) + value).padEnd(22)} ${field.help}${choices}${shownDefault}`, 27),
+    );
   }
   return lines.join("\n");
+}
+
+/** Breaks a help line at spaces before column 100, indenting the continuation lines. */
+function wrap(line: string, indent: number): string {
+  const out: string[] = [];
+  let rest = line;
+  while (rest.length > 100) {
+    const cut = rest.lastIndexOf(" ", 100);
+    if (cut <= indent) break;
+    out.push(rest.slice(0, cut));
+    rest = " ".repeat(indent) + rest.slice(cut + 1);
+  }
+  out.push(rest);
+  return out.join("\n");
+}
+
+/** One line per preset: its name and the keys it sets. */
+function presetHelp(): string {
+  return Object.entries(PRESETS).map(([name, values]) =>
+    wrap(
+      `  ${name.padEnd(9)}${Object.entries(values).map(([k, v]) => `${kebab(k)} ${v}`).join(", ")}`,
+      11,
+    )
+  ).join("\n");
 }
 
 /** The full `--help` text. */
 export const help = `deno task train [options]
 
 Trains a model and saves it to a run folder (model.json + weights.bin + manifest.json, history.json,
-best/ with the best epoch). With no --data it trains on the embedded MNIST and scores the 10,000-image
-MNIST test set at the end. Ctrl-C (or SIGTERM) stops after the current batch and saves a checkpoint;
-continue with --resume RUN_DIR.
+best/ with the best epoch). With no --data it trains on the embedded MNIST and scores the
+10,000-image MNIST test set at the end. Ctrl-C (or SIGTERM) stops after the current batch and
+saves a checkpoint; continue with --resume RUN_DIR.
 
   --preset NAME            ${Object.keys(PRESETS).join(", ")} [default]
   --config FILE.json       config keys (camelCase) laid over the preset; flags override it
@@ -44,7 +76,10 @@ continue with --resume RUN_DIR.
   --list-models            print the model zoo with parameter counts and exit
                            (with --model NAME: that model's layers, like Keras' summary())
 
-Config keys (every key is a flag; --no-X turns a boolean off):
+Presets (laid over the defaults; a bare 'deno task train' uses 'default'):
+${presetHelp()}
+
+Config keys (every key is a flag; --no-X turns a boolean off; [value] is what a bare run uses):
 ${configHelp()}
 
 Examples:

@@ -235,7 +235,7 @@ export const CONFIG_FIELDS: { readonly [K in keyof TrainConfig]: ConfigField } =
     type: "string",
     default: "none",
     choices: ["none", "light", "standard", "strong"],
-    help: "augmentation preset (the six flags below override it)",
+    help: "augmentation preset: none, light, standard, strong (the flags below override it)",
   },
   rotation: { type: "number", default: 0, min: 0, max: 180, help: "max rotation in degrees" },
   zoom: { type: "number", default: 0, min: 0, max: 0.9, help: "max zoom fraction" },

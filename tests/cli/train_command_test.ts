@@ -4,6 +4,9 @@ import { join } from "node:path";
 import { UsageError } from "../../cli/errors.ts";
 import { runCli } from "../../cli/run_cli.ts";
 import { configFromArgs, help } from "../../cli/train_command.ts";
+import { DEFAULT_CONFIG } from "../../train/config.ts";
+import { PRESETS } from "../../train/presets.ts";
+import { resolveConfig } from "../../train/resolve_config.ts";
 
 const MAIN = fileURLToPath(new URL("../../main.ts", import.meta.url));
 
@@ -80,6 +83,21 @@ Deno.test("train --help documents every config key as a flag", () => {
   ) {
     assert.ok(help.includes(flag), `help lacks ${flag}`);
   }
+});
+
+Deno.test("train --help shows what a bare run uses: the default preset's values and every preset", () => {
+  const line = (flag: string) => help.split("\n").find((l) => l.trimStart().startsWith(flag)) ?? "";
+  const bare = resolveConfig();
+  assert.match(line("--epochs"), new RegExp(`\\[${bare.epochs}\\]$`));
+  assert.match(line("--rotation"), new RegExp(`\\[${bare.rotation}\\]$`));
+  assert.notEqual(
+    bare.epochs,
+    DEFAULT_CONFIG.epochs,
+    "the preset changes it, so the test means something",
+  );
+  for (const name of Object.keys(PRESETS)) assert.match(help, new RegExp(`^  ${name} +`, "m"));
+  assert.match(line("--augment"), /none, light, standard, strong/);
+  assert.ok(help.split("\n").every((l) => l.length <= 100), "lines fit 100 columns");
 });
 
 Deno.test("deno task train --json prints the config to stderr and one JSON object per epoch", async () => {
