@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { join } from "node:path";
 import { UsageError } from "./errors.ts";
 import { type FlagSpec, parseFlags, stringFlag } from "./parse_flags.ts";
 import { CONFIG_FIELDS, type TrainConfig } from "../train/config.ts";
@@ -126,9 +127,7 @@ export async function configFromArgs(
     if (configPath !== undefined) {
       throw new UsageError("--resume takes the run's saved config; drop --config", "train");
     }
-    const { readManifest } = await import("../models/model_io.ts");
-    const saved = (await readManifest(resume)).config;
-    file = { path: `${resume}/manifest.json`, values: saved };
+    file = await savedConfig(resume);
   }
   const preset = stringFlag(values, "preset");
   const config = resolveConfig({ ...(preset ? { preset } : {}), ...(file ? { file } : {}), flags });
@@ -156,6 +155,22 @@ async function readJsonFile(path: string): Promise<unknown> {
   }
 }
 
+/**
+ * The config a run folder was trained with: an ensemble or k-fold folder's `train_config.json`,
+ * or a run's `manifest.json`.
+ */
+async function savedConfig(dir: string): Promise<{ path: string; values: unknown }> {
+  const { TRAIN_CONFIG_JSON } = await import("../train/cross_validate.ts");
+  const ensembleConfig = join(dir, TRAIN_CONFIG_JSON);
+  try {
+    return { path: ensembleConfig, values: await readJsonFile(ensembleConfig) };
+  } catch (err) {
+    if (!(err instanceof UsageError) || !/file not found/.test(err.message)) throw err;
+  }
+  const { readManifest } = await import("../models/model_io.ts");
+  return { path: join(dir, "manifest.json"), values: (await readManifest(dir)).config };
+}
+
 /** Prints the resolved config, one `key = value` per line. */
 export function formatConfig(config: TrainConfig): string {
   const width = Math.max(...Object.keys(config).map((k) => k.length));
@@ -179,14 +194,6 @@ export async function run(args: string[]): Promise<number> {
     : (text: string) => console.log(text);
   log(`resolved config:\n${formatConfig(config)}`);
 
-  if (config.folds > 0 || config.ensemble > 0) {
-    // k-fold cross-validation or a bagged ensemble: train/cross_validate.ts (on trainRun).
-    const { crossValidate } = await import("../train/cross_validate.ts");
-    await crossValidate(config, { log, ...(config.json ? { progress: "json" as const } : {}) });
-    return 0;
-  }
-
-  const { trainRun } = await import("../train/train_run.ts");
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) Deno.exit(130);
@@ -197,6 +204,18 @@ export async function run(args: string[]): Promise<number> {
   const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
   for (const signal of signals) Deno.addSignalListener(signal, onSigint);
   try {
+    if (config.folds > 0 || config.ensemble > 0) {
+      // k-fold cross-validation or a bagged ensemble: train/cross_validate.ts (on trainRun).
+      const { crossValidate } = await import("../train/cross_validate.ts");
+      const result = await crossValidate(config, {
+        log,
+        signal: controller.signal,
+        ...(resume !== undefined ? { resume } : {}),
+        ...(config.json ? { progress: "json" as const } : {}),
+      });
+      return result.interrupted ? 130 : 0;
+    }
+    const { trainRun } = await import("../train/train_run.ts");
     const result = await trainRun(config, {
       signal: controller.signal,
       ...(resume !== undefined ? { resume } : {}),

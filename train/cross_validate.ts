@@ -28,6 +28,34 @@ export interface CrossValidateOptions {
   progress?: ProgressMode;
   /** Where the summary goes (default console.log). */
   log?: (text: string) => void;
+  /**
+   * Aborting stops the member in training after its current batch, saves its checkpoint and the
+   * ensemble's progress, and returns with `interrupted` set (what SIGINT does).
+   */
+  signal?: AbortSignal;
+  /**
+   * Continue the k-fold or ensemble run saved in this folder: members listed in its
+   * `progress.json` are kept as they are, a member stopped mid-way resumes from its checkpoint,
+   * and the rest are trained. The splits are the same because they depend only on the row count
+   * and the seed. `config.out` is ignored.
+   */
+  resume?: string;
+}
+
+/** Written into the ensemble folder: the resolved config (read back by `--resume`). */
+export const TRAIN_CONFIG_JSON = "train_config.json";
+/** Written into the ensemble folder after each member: the members done so far. */
+export const PROGRESS_JSON = "progress.json";
+
+/** The members trained so far, as saved in `progress.json`. */
+export interface EnsembleProgress {
+  formatVersion: 1;
+  /** Members completed, in order. */
+  members: MemberResult[];
+  /** How many members the run trains. */
+  total: number;
+  /** Wall seconds spent so far, over every sitting. */
+  seconds: number;
 }
 
 /** One trained member and its figures. */
@@ -53,6 +81,8 @@ export interface CrossValidationResult {
   ensemble_test_acc?: number;
   ensemble_test_loss?: number;
   seconds: number;
+  /** True when the signal stopped the run before its last member finished (see `resume`). */
+  interrupted?: boolean;
 }
 
 /**
@@ -102,19 +132,56 @@ export async function crossValidate(
     : `bagged ensemble of ${config.ensemble} ${config.model} models, each on its own random ${
       Math.round((1 - fraction) * 100)
     }/${Math.round(fraction * 100)} split (seed ${config.seed})`;
-  const dir = config.out ||
-    defaultDir(config.model, kfold ? `kfold${config.folds}` : `ensemble${config.ensemble}`);
+  const dir = options.resume ?? (config.out ||
+    defaultDir(config.model, kfold ? `kfold${config.folds}` : `ensemble${config.ensemble}`));
+  const saved = await readProgress(dir);
+  if (options.resume === undefined && saved && saved.members.length < saved.total) {
+    throw new Error(
+      `${dir} holds an unfinished run (${saved.members.length} of ${saved.total} members ` +
+        `trained); continue it with 'deno task train --resume ${dir}', or choose another --out`,
+    );
+  }
+  const kept = options.resume !== undefined ? saved?.members ?? [] : [];
+  // Time spent in earlier sittings (a resumed run reports the total).
+  const priorSeconds = options.resume !== undefined ? saved?.seconds ?? 0 : 0;
+  await Deno.mkdir(dir, { recursive: true });
+  await writeFileAtomic(join(dir, TRAIN_CONFIG_JSON), JSON.stringify(config, null, 2) + "\n");
   log(`${method}: ${rows.length} rows → ${dir}`);
 
   const prefix = kfold ? "fold" : "member";
   const members: MemberResult[] = [];
+  const saveProgress = () =>
+    writeFileAtomic(
+      join(dir, PROGRESS_JSON),
+      JSON.stringify(
+        {
+          formatVersion: 1,
+          members,
+          total: splits.length,
+          seconds: priorSeconds + (performance.now() - started) / 1000,
+        },
+        null,
+        2,
+      ) + "\n",
+    );
   for (const [i, split] of splits.entries()) {
     const name = `${prefix}_${i + 1}`;
+    const before = kept.find((m) => m.name === name);
+    if (before) {
+      log(`\n== ${name} of ${splits.length}: trained in an earlier sitting, kept`);
+      members.push(before);
+      continue;
+    }
+    const memberDir = join(dir, name);
+    const partial = options.resume !== undefined &&
+      await exists(join(memberDir, "train_state.json"));
     log(
-      `\n== ${name} of ${splits.length}: ${split.train.length} training rows, ${split.valid.length} validation rows`,
+      `\n== ${name} of ${splits.length}: ${split.train.length} training rows, ${split.valid.length} validation rows` +
+        (partial ? " (resuming its checkpoint)" : ""),
     );
+    const memberStarted = performance.now();
     const result = await trainRun(
-      { ...config, folds: 0, ensemble: 0, out: join(dir, name), seed: config.seed + i },
+      { ...config, folds: 0, ensemble: 0, out: memberDir, seed: config.seed + i },
       {
         examples: {
           train: split.train.map((r) => rows[r]!),
@@ -122,9 +189,26 @@ export async function crossValidate(
           ...(data.test ? { test: data.test.examples } : {}),
         },
         ...(options.progress ? { progress: options.progress } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(partial ? { resume: memberDir } : {}),
       },
     );
-    if (result.interrupted) throw new Error(`${name} was interrupted; the ensemble is incomplete`);
+    const memberSeconds = (performance.now() - memberStarted) / 1000;
+    if (result.interrupted) {
+      await saveProgress();
+      log(
+        `\nstopped during ${name}; ${members.length} of ${splits.length} members done. ` +
+          `Continue with: deno task train --resume ${dir}`,
+      );
+      return {
+        dir,
+        method,
+        members,
+        ...summaryStats(members),
+        seconds: priorSeconds + (performance.now() - started) / 1000,
+        interrupted: true,
+      };
+    }
     const final = result.manifest.metrics.final;
     const last = result.history.at(-1);
     const member: MemberResult = {
@@ -136,27 +220,18 @@ export async function crossValidate(
     };
     if (final.test_acc !== undefined) member.test_acc = final.test_acc;
     members.push(member);
+    await saveProgress();
+    const left = splits.length - i - 1;
+    log(
+      `${name} done in ${formatDuration(memberSeconds)}` +
+        (left > 0 ? `; about ${formatDuration(memberSeconds * left)} for the ${left} left` : ""),
+    );
   }
 
-  const stats = (values: number[]) => {
-    const mean = values.reduce((a, b) => a + b, 0) / values.length;
-    const variance = values.length > 1
-      ? values.reduce((s, v) => s + (v - mean) ** 2, 0) / (values.length - 1)
-      : 0;
-    return { mean, std: Math.sqrt(variance) };
-  };
-  const loss = stats(members.map((m) => m.val_loss));
-  const acc = stats(members.map((m) => m.val_acc));
-  const tests = members.flatMap((m) => (m.test_acc === undefined ? [] : [m.test_acc]));
-  const test = tests.length === members.length ? stats(tests) : undefined;
-  const result: CrossValidationResult = {
-    dir,
-    method,
-    members,
-    mean: { val_loss: loss.mean, val_acc: acc.mean, ...(test ? { test_acc: test.mean } : {}) },
-    std: { val_loss: loss.std, val_acc: acc.std, ...(test ? { test_acc: test.std } : {}) },
-    seconds: 0,
-  };
+  const { mean, std } = summaryStats(members);
+  const loss = { mean: mean.val_loss, std: std.val_loss };
+  const acc = { mean: mean.val_acc, std: std.val_acc };
+  const result: CrossValidationResult = { dir, method, members, mean, std, seconds: 0 };
 
   const ensemble: EnsembleManifest = {
     formatVersion: 1,
@@ -190,7 +265,7 @@ export async function crossValidate(
       log(`report not written: ${(err as Error).message}`);
     }
   }
-  result.seconds = (performance.now() - started) / 1000;
+  result.seconds = priorSeconds + (performance.now() - started) / 1000;
   await writeFileAtomic(join(dir, "cross_validation.json"), JSON.stringify(result, null, 2) + "\n");
   log("\n" + formatSummary(result));
   return result;
@@ -256,4 +331,60 @@ function defaultDir(model: string, suffix: string): string {
   const stamp = `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-` +
     `${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
   return join("runs", `${stamp}-${model}-${suffix}`);
+}
+
+/** Mean and sample standard deviation of the members' figures (test only when every member has one). */
+function summaryStats(
+  members: MemberResult[],
+): Pick<CrossValidationResult, "mean" | "std"> {
+  const stats = (values: number[]) => {
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    const variance = values.length > 1
+      ? values.reduce((s, v) => s + (v - mean) ** 2, 0) / (values.length - 1)
+      : 0;
+    return { mean, std: Math.sqrt(variance) };
+  };
+  const loss = stats(members.map((m) => m.val_loss));
+  const acc = stats(members.map((m) => m.val_acc));
+  const tests = members.flatMap((m) => (m.test_acc === undefined ? [] : [m.test_acc]));
+  const test = tests.length > 0 && tests.length === members.length ? stats(tests) : undefined;
+  return {
+    mean: { val_loss: loss.mean, val_acc: acc.mean, ...(test ? { test_acc: test.mean } : {}) },
+    std: { val_loss: loss.std, val_acc: acc.std, ...(test ? { test_acc: test.std } : {}) },
+  };
+}
+
+/** `progress.json` of `dir`, or undefined when there is none. */
+async function readProgress(dir: string): Promise<EnsembleProgress | undefined> {
+  const path = join(dir, PROGRESS_JSON);
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return undefined;
+    throw err;
+  }
+  try {
+    return JSON.parse(text) as EnsembleProgress;
+  } catch {
+    throw new SyntaxError(`${path} is not valid JSON; delete it to retrain every member`);
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return false;
+    throw err;
+  }
+}
+
+function formatDuration(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, "0")}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
 }

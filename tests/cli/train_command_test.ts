@@ -69,6 +69,20 @@ Deno.test("train: --config FILE.json is checked key by key", async () => {
   await assert.rejects(() => configFromArgs(["--config", path]), /file not found/);
 });
 
+Deno.test("train --resume of an ensemble folder reads its train_config.json; flags still override", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(
+    join(dir, "train_config.json"),
+    JSON.stringify({ ...resolveConfig({ preset: "best" }), ensemble: 5, out: dir }),
+  );
+  const { config, resume } = await configFromArgs(["--resume", dir, "--epochs", "4"]);
+  assert.equal(resume, dir);
+  assert.equal(config.ensemble, 5);
+  assert.equal(config.model, "deotte");
+  assert.equal(config.epochs, 4);
+  await Deno.remove(dir, { recursive: true });
+});
+
 Deno.test("train --help documents every config key as a flag", () => {
   for (
     const flag of [

@@ -95,3 +95,79 @@ Deno.test("crossValidate trains K fold models and saves them as one loadable ens
     JSON.parse(await Deno.readTextFile(join(dir, "cross_validation.json"))).members.length === 3,
   );
 });
+
+Deno.test("an interrupted ensemble keeps its finished members and --resume trains only the rest", async () => {
+  const dir = join(await tempDir(), "ens");
+  const config = resolveConfig({
+    preset: "quick",
+    flags: {
+      ensemble: 3,
+      out: dir,
+      backend: "wasm",
+      model: "logreg",
+      epochs: 3,
+      lr: 0.01,
+      batchSize: 50,
+      seed: 11,
+    },
+  });
+  const data = { train: await examples(0, 400), test: await examples(1000, 200) };
+  // Stop as member_2 starts: its first batch runs, then it saves a checkpoint.
+  const controller = new AbortController();
+  const lines: string[] = [];
+  const first = await crossValidate(config, {
+    examples: data,
+    progress: "silent",
+    signal: controller.signal,
+    log: (t) => {
+      lines.push(t);
+      if (t.includes("== member_2")) controller.abort();
+    },
+  });
+  assert.equal(first.interrupted, true);
+  assert.deepEqual(first.members.map((m) => m.name), ["member_1"]);
+  assert.match(
+    lines.join("\n"),
+    new RegExp(`--resume ${dir.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&")}`),
+  );
+  const progress = JSON.parse(await Deno.readTextFile(join(dir, "progress.json")));
+  assert.equal(progress.members.length, 1);
+  assert.equal(progress.total, 3);
+  const state2 = JSON.parse(await Deno.readTextFile(join(dir, "member_2", "train_state.json")));
+  assert.equal(state2.interrupted, true);
+  await assert.rejects(() => Deno.stat(join(dir, "ensemble.json")), Deno.errors.NotFound);
+  const member1Weights = await Deno.readFile(join(dir, "member_1", "weights.bin"));
+
+  // The same command without --resume refuses to start over on top of it.
+  await assert.rejects(
+    () => crossValidate(config, { examples: data, progress: "silent", log: () => {} }),
+    /unfinished run \(1 of 3 members trained\).*--resume/,
+  );
+
+  // The saved config round-trips, and resuming finishes the ensemble.
+  const saved = JSON.parse(await Deno.readTextFile(join(dir, "train_config.json")));
+  assert.equal(saved.ensemble, 3);
+  const resumedLines: string[] = [];
+  const second = await crossValidate(resolveConfig({ file: { path: "x", values: saved } }), {
+    examples: data,
+    progress: "silent",
+    resume: dir,
+    log: (t) => resumedLines.push(t),
+  });
+  assert.equal(second.interrupted, undefined);
+  assert.deepEqual(second.members.map((m) => m.name), ["member_1", "member_2", "member_3"]);
+  const log = resumedLines.join("\n");
+  assert.match(log, /member_1 of 3: trained in an earlier sitting, kept/);
+  assert.match(log, /member_2 of 3: .*\(resuming its checkpoint\)/);
+  assert.doesNotMatch(log, /member_3 of 3: .*resuming/);
+  // member_1 was not retrained; member_2 finished every epoch.
+  assert.deepEqual(await Deno.readFile(join(dir, "member_1", "weights.bin")), member1Weights);
+  const done2 = JSON.parse(await Deno.readTextFile(join(dir, "member_2", "train_state.json")));
+  assert.equal(done2.epoch, 3);
+  assert.equal(done2.interrupted, false);
+  assert.deepEqual(
+    JSON.parse(await Deno.readTextFile(join(dir, "ensemble.json"))).members,
+    ["member_1", "member_2", "member_3"],
+  );
+  assert.ok(second.ensemble_test_acc! > 0.6, `ensemble test acc ${second.ensemble_test_acc}`);
+});
