@@ -27,7 +27,7 @@ Usage: deno task evaluate --model RUN_DIR [--data labelled.csv] [options]
   --mistakes N       how many of the most confident mistakes to list (default 10)
   --tta N            test-time augmentation: average over N seeded views (default 1: off)
   --batch-size N     images per inference batch (default 500)
-  --backend NAME     auto, webgpu, wasm, cpu (default auto)
+  --backend NAME     auto, webgpu, native, wasm, cpu (default auto)
 
 ${FORMAT_FLAGS_HELP}
 

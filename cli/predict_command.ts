@@ -25,7 +25,7 @@ Usage: deno task predict --model RUN_DIR [--model RUN_DIR2 ...] --input test.csv
   --tta N            test-time augmentation: average over N seeded shifts/rotations (default 1: off)
   --seed N           seed of the TTA views (default 0)
   --batch-size N     images per inference batch (default 500)
-  --backend NAME     auto, webgpu, wasm, cpu (default auto)
+  --backend NAME     auto, webgpu, native, wasm, cpu (default auto)
 
 ${FORMAT_FLAGS_HELP}
 
