@@ -11,6 +11,7 @@
 import { join } from "node:path";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import type { EnsembleManifest } from "../models/manifest.ts";
+import { resolveModelName } from "../models/create_model.ts";
 import { saveEnsemble } from "../models/model_io.ts";
 import type { Example } from "../pipeline/types.ts";
 import { baggingSplits } from "./bagging_splits.ts";
@@ -116,6 +117,8 @@ export async function crossValidate(
       : undefined,
   );
   const rows = data.train;
+  // "auto" names the model the data picks (compact-cnn for 28×28), as each member will.
+  const modelName = resolveModelName(config.model, [data.height, data.width, 1]);
   const fraction = config.validSplit > 0 ? config.validSplit : 0.2;
   const splits = kfold
     ? foldSplits(
@@ -126,14 +129,14 @@ export async function crossValidate(
     )
     : baggingSplits(rows.length, config.ensemble, config.seed, fraction);
   const method = kfold
-    ? `${config.folds}-fold cross-validation of ${config.model} (seed ${config.seed}${
+    ? `${config.folds}-fold cross-validation of ${modelName} (seed ${config.seed}${
       config.stratify ? ", stratified" : ""
     })`
-    : `bagged ensemble of ${config.ensemble} ${config.model} models, each on its own random ${
+    : `bagged ensemble of ${config.ensemble} ${modelName} models, each on its own random ${
       Math.round((1 - fraction) * 100)
     }/${Math.round(fraction * 100)} split (seed ${config.seed})`;
   const dir = options.resume ?? (config.out ||
-    defaultDir(config.model, kfold ? `kfold${config.folds}` : `ensemble${config.ensemble}`));
+    defaultDir(modelName, kfold ? `kfold${config.folds}` : `ensemble${config.ensemble}`));
   const saved = await readProgress(dir);
   if (options.resume === undefined && saved && saved.members.length < saved.total) {
     throw new Error(
