@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { UsageError } from "./errors.ts";
 import { type FlagSpec, parseFlags, stringFlag } from "./parse_flags.ts";
 import { CONFIG_FIELDS, type TrainConfig } from "../train/config.ts";
@@ -161,6 +161,20 @@ async function readJsonFile(path: string): Promise<unknown> {
  */
 async function savedConfig(dir: string): Promise<{ path: string; values: unknown }> {
   const { TRAIN_CONFIG_JSON } = await import("../train/cross_validate.ts");
+  // A member alone would resume on the whole data set, not on its split: resume the ensemble.
+  const parent = dirname(resolve(dir));
+  if (/^(member|fold)_\d+$/.test(basename(resolve(dir)))) {
+    try {
+      await Deno.stat(join(parent, TRAIN_CONFIG_JSON));
+      throw new UsageError(
+        `${dir} is one member of the run in ${parent}; resume that instead: ` +
+          `deno task train --resume ${parent}`,
+        "train",
+      );
+    } catch (err) {
+      if (!(err instanceof Deno.errors.NotFound)) throw err;
+    }
+  }
   const ensembleConfig = join(dir, TRAIN_CONFIG_JSON);
   try {
     return { path: ensembleConfig, values: await readJsonFile(ensembleConfig) };

@@ -80,6 +80,13 @@ Deno.test("train --resume of an ensemble folder reads its train_config.json; fla
   assert.equal(config.ensemble, 5);
   assert.equal(config.model, "deotte");
   assert.equal(config.epochs, 4);
+  // One member alone would resume on all the data, not its split: pointed at the ensemble.
+  await Deno.mkdir(join(dir, "member_2"));
+  await assert.rejects(
+    () => configFromArgs(["--resume", join(dir, "member_2")]),
+    (err: Error) =>
+      err instanceof UsageError && err.message.includes(`deno task train --resume ${dir}`),
+  );
   await Deno.remove(dir, { recursive: true });
 });
 
