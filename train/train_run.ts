@@ -180,6 +180,7 @@ export async function trainRun(
   // --- the epochs ------------------------------------------------------------------------------
   let interrupted = false;
   let stoppedEarly = false;
+  let lastTurn = performance.now();
   for (let epoch = state.epoch; epoch < config.epochs && !interrupted; epoch++) {
     const started = performance.now();
     const steps = Math.ceil(data.train.length / config.batchSize);
@@ -225,6 +226,13 @@ export async function trainRun(
         imagesPerSecond: seen / elapsed,
         secondsLeft: (elapsed / step) * (steps - step),
       });
+      // Signals (Ctrl-C, SIGTERM) and timers are macrotasks. On the CPU backends a step settles
+      // through microtasks only, so without a turn of the event loop now and then the signal
+      // handler would not run, and so not abort, until the epoch's checkpoint does I/O.
+      if (performance.now() - lastTurn > 200) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        lastTurn = performance.now();
+      }
       if (options.signal?.aborted) {
         interrupted = true;
         break; // leaving for-await cancels the batch stream

@@ -171,6 +171,33 @@ Deno.test("trainRun: an aborted run saves a checkpoint and --resume continues fr
   await Deno.remove(out, { recursive: true });
 });
 
+Deno.test("trainRun: a signal raised by a timer (as SIGINT is) stops the epoch it arrives in", async () => {
+  // Signal handlers run as macrotasks; a CPU training step settles through microtasks only, so
+  // the loop must give the event loop a turn or the abort waits for the epoch's end.
+  const out = await Deno.makeTempDir();
+  const cfg = config(out, { model: "mlp", epochs: 2, batchSize: 4 }); // 500 steps per epoch
+  const controller = new AbortController();
+  let scheduled = false;
+  const result = await trainRun(cfg, {
+    examples: { train: train2000 },
+    progress: "bar",
+    write: (text) => {
+      // The first progress bar of epoch 1: training has started; "press Ctrl-C" from a timer.
+      if (!scheduled && text.includes("epoch 1/2 [")) {
+        scheduled = true;
+        setTimeout(() => controller.abort(), 0);
+      }
+    },
+    signal: controller.signal,
+  });
+  assert.ok(scheduled, "the bar was drawn");
+  assert.equal(result.interrupted, true);
+  const stopped = JSON.parse(await Deno.readTextFile(join(out, "train_state.json"))) as TrainState;
+  assert.equal(stopped.epoch, 0, "stopped inside epoch 1, not after it");
+  assert.ok(stopped.step > 0 && stopped.step < 500, `steps ${stopped.step}`);
+  await Deno.remove(out, { recursive: true });
+});
+
 Deno.test("trainRun: the optimizer switch and the schedules show in history.json", async () => {
   const out = await Deno.makeTempDir();
   const { history } = await trainRun(
