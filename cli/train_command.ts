@@ -5,6 +5,7 @@
  * @module
  */
 import { basename, dirname, join, resolve } from "node:path";
+import { pathExists } from "../io/path_exists.ts";
 import { UsageError } from "./errors.ts";
 import { type FlagSpec, parseFlags, stringFlag } from "./parse_flags.ts";
 import { CONFIG_FIELDS, type TrainConfig } from "../train/config.ts";
@@ -163,23 +164,19 @@ async function savedConfig(dir: string): Promise<{ path: string; values: unknown
   const { TRAIN_CONFIG_JSON } = await import("../train/cross_validate.ts");
   // A member alone would resume on the whole data set, not on its split: resume the ensemble.
   const parent = dirname(resolve(dir));
-  if (/^(member|fold)_\d+$/.test(basename(resolve(dir)))) {
-    try {
-      await Deno.stat(join(parent, TRAIN_CONFIG_JSON));
-      throw new UsageError(
-        `${dir} is one member of the run in ${parent}; resume that instead: ` +
-          `deno task train --resume ${parent}`,
-        "train",
-      );
-    } catch (err) {
-      if (!(err instanceof Deno.errors.NotFound)) throw err;
-    }
+  if (
+    /^(member|fold)_\d+$/.test(basename(resolve(dir))) &&
+    await pathExists(join(parent, TRAIN_CONFIG_JSON))
+  ) {
+    throw new UsageError(
+      `${dir} is one member of the run in ${parent}; resume that instead: ` +
+        `deno task train --resume ${parent}`,
+      "train",
+    );
   }
   const ensembleConfig = join(dir, TRAIN_CONFIG_JSON);
-  try {
+  if (await pathExists(ensembleConfig)) {
     return { path: ensembleConfig, values: await readJsonFile(ensembleConfig) };
-  } catch (err) {
-    if (!(err instanceof UsageError) || !/file not found/.test(err.message)) throw err;
   }
   const { readManifest } = await import("../models/model_io.ts");
   return { path: join(dir, "manifest.json"), values: (await readManifest(dir)).config };

@@ -10,6 +10,7 @@
  */
 import { join } from "node:path";
 import { writeFileAtomic } from "../io/atomic_write.ts";
+import { pathExists } from "../io/path_exists.ts";
 import type { EnsembleManifest } from "../models/manifest.ts";
 import { resolveModelName } from "../models/create_model.ts";
 import { saveEnsemble } from "../models/model_io.ts";
@@ -177,7 +178,7 @@ export async function crossValidate(
     }
     const memberDir = join(dir, name);
     const partial = options.resume !== undefined &&
-      await exists(join(memberDir, "train_state.json"));
+      await pathExists(join(memberDir, "train_state.json"));
     log(
       `\n== ${name} of ${splits.length}: ${split.train.length} training rows, ${split.valid.length} validation rows` +
         (partial ? " (resuming its checkpoint)" : ""),
@@ -371,16 +372,6 @@ async function readProgress(dir: string): Promise<EnsembleProgress | undefined> 
     return JSON.parse(text) as EnsembleProgress;
   } catch {
     throw new SyntaxError(`${path} is not valid JSON; delete it to retrain every member`);
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return false;
-    throw err;
   }
 }
 
