@@ -19,7 +19,7 @@ import { baggingSplits } from "./bagging_splits.ts";
 import type { TrainConfig } from "./config.ts";
 import { foldSplits } from "./fold_splits.ts";
 import { loadTrainingData } from "./load_training_data.ts";
-import type { ProgressMode } from "./progress_reporter.ts";
+import { formatSeconds, type ProgressMode } from "./progress_reporter.ts";
 import { trainRun } from "./train_run.ts";
 
 /** Options of `crossValidate`. */
@@ -145,9 +145,10 @@ export async function crossValidate(
         `trained); continue it with 'deno task train --resume ${dir}', or choose another --out`,
     );
   }
-  const kept = options.resume !== undefined ? saved?.members ?? [] : [];
-  // Time spent in earlier sittings (a resumed run reports the total).
-  const priorSeconds = options.resume !== undefined ? saved?.seconds ?? 0 : 0;
+  // What earlier sittings did: the members to keep and the time spent (reported in the total).
+  const earlier = options.resume !== undefined ? saved : undefined;
+  const kept = earlier?.members ?? [];
+  const priorSeconds = earlier?.seconds ?? 0;
   await Deno.mkdir(dir, { recursive: true });
   await writeFileAtomic(join(dir, TRAIN_CONFIG_JSON), JSON.stringify(config, null, 2) + "\n");
   log(`${method}: ${rows.length} rows → ${dir}`);
@@ -227,14 +228,12 @@ export async function crossValidate(
     await saveProgress();
     const left = splits.length - i - 1;
     log(
-      `${name} done in ${formatDuration(memberSeconds)}` +
-        (left > 0 ? `; about ${formatDuration(memberSeconds * left)} for the ${left} left` : ""),
+      `${name} done in ${formatSeconds(memberSeconds)}` +
+        (left > 0 ? `; about ${formatSeconds(memberSeconds * left)} for the ${left} left` : ""),
     );
   }
 
   const { mean, std } = summaryStats(members);
-  const loss = { mean: mean.val_loss, std: std.val_loss };
-  const acc = { mean: mean.val_acc, std: std.val_acc };
   const result: CrossValidationResult = { dir, method, members, mean, std, seconds: 0 };
 
   const ensemble: EnsembleManifest = {
@@ -243,10 +242,10 @@ export async function crossValidate(
     members: members.map((m) => m.name),
     method,
     metrics: {
-      mean_val_loss: loss.mean,
-      std_val_loss: loss.std,
-      mean_val_acc: acc.mean,
-      std_val_acc: acc.std,
+      mean_val_loss: mean.val_loss,
+      std_val_loss: std.val_loss,
+      mean_val_acc: mean.val_acc,
+      std_val_acc: std.val_acc,
     },
   };
   await saveEnsemble(dir, ensemble);
@@ -373,12 +372,4 @@ async function readProgress(dir: string): Promise<EnsembleProgress | undefined> 
   } catch {
     throw new SyntaxError(`${path} is not valid JSON; delete it to retrain every member`);
   }
-}
-
-function formatDuration(seconds: number): string {
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${String(s % 60).padStart(2, "0")}s`;
-  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
 }

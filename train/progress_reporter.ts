@@ -122,7 +122,8 @@ export function formatEpochLine(r: EpochRecord, epochs: number): string {
   return parts.join("  ");
 }
 
-function formatSeconds(s: number): string {
+/** A duration as `42s` or `3m07s` (minutes keep counting past an hour: `72m30s`); `?` if unknown. */
+export function formatSeconds(s: number): string {
   if (!Number.isFinite(s)) return "?";
   const total = Math.max(0, Math.round(s));
   const m = Math.floor(total / 60);
