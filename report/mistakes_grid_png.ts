@@ -1,4 +1,5 @@
 import { digitGridPng } from "./digit_grid_png.ts";
+import { escapeHtml } from "./escape_html.ts";
 import type { Mistake } from "./evaluation_accumulator.ts";
 import { pngDataUri } from "./png_data_uri.ts";
 import { svgToPng } from "./svg_to_png.ts";
@@ -62,18 +63,14 @@ export async function mistakesGridPng(
     return `<image x="${imgX}" y="${y}" width="${width * scale}" height="${tileH}" ` +
       `href="${pngDataUri(png)}"/>` +
       `<text x="${mid}" y="${y + tileH + 14}" font-size="13" text-anchor="middle">` +
-      `<tspan>${xml(m.true)}</tspan><tspan fill="#888"> → </tspan>` +
-      `<tspan fill="#c62828" font-weight="bold">${xml(m.predicted)}</tspan></text>` +
+      `<tspan>${escapeHtml(m.true)}</tspan><tspan fill="#888"> → </tspan>` +
+      `<tspan fill="#c62828" font-weight="bold">${escapeHtml(m.predicted)}</tspan></text>` +
       `<text x="${mid}" y="${y + tileH + 28}" font-size="11" text-anchor="middle">` +
       `p=${m.probability.toFixed(3)}</text>` +
       `<text x="${mid}" y="${y + tileH + 41}" font-size="10" fill="#666" text-anchor="middle">` +
-      `${xml(where)}</text>`;
+      `${escapeHtml(where)}</text>`;
   });
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${svgW}" height="${svgH}" ` +
     `font-family="DejaVu Sans, sans-serif">${cells.join("")}</svg>`;
   return await svgToPng(svg, 1);
-}
-
-function xml(text: string): string {
-  return text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }

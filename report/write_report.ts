@@ -7,6 +7,7 @@ import { confusionMatrixChart } from "./charts/confusion_matrix_chart.ts";
 import { learningCurvesChart } from "./charts/learning_curves_chart.ts";
 import { digitGridPng } from "./digit_grid_png.ts";
 import type { Evaluation, EvaluationImages } from "./evaluation_accumulator.ts";
+import { escapeHtml } from "./escape_html.ts";
 import { featureMaps } from "./feature_maps.ts";
 import { mistakesGridPng } from "./mistakes_grid_png.ts";
 import { pngDataUri } from "./png_data_uri.ts";
@@ -133,7 +134,7 @@ export async function writeReport(input: ReportInput): Promise<ReportFiles> {
     sections["worst-mistakes"][1] = `<div class="grid">${figures.join("")}</div>`;
     await savePng(
       "mistakes.png",
-      await mistakesGridPng(images.mistakes, ev.mistakes.slice(0, images.mistakes.length), h, w),
+      await mistakesGridPng(images.mistakes, ev.mistakes, h, w),
     );
   } else {
     sections["worst-mistakes"][1] = missing(
@@ -334,8 +335,4 @@ ${body}
   }. Charts: Vega-Lite rendered to SVG; images: PNG (fast-png).</p>
 </body></html>
 `;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
