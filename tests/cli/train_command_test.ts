@@ -10,6 +10,27 @@ import { resolveConfig } from "../../train/resolve_config.ts";
 
 const MAIN = fileURLToPath(new URL("../../main.ts", import.meta.url));
 
+/** `deno run main.ts train --preset quick --test none --backend wasm ARGS`, output piped. */
+function quickTrain(args: string[]): Deno.Command {
+  return new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      MAIN,
+      "train",
+      "--preset",
+      "quick",
+      "--test",
+      "none",
+      "--backend",
+      "wasm",
+      ...args,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  });
+}
+
 Deno.test("train: an option naming no config key is a usage error with a suggestion", async () => {
   await assert.rejects(
     () => configFromArgs(["--bach-size", "3"]),
@@ -123,29 +144,9 @@ Deno.test("train --help shows what a bare run uses: the default preset's values 
 
 Deno.test("deno task train --json prints the config to stderr and one JSON object per epoch", async () => {
   const out = await Deno.makeTempDir();
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      MAIN,
-      "train",
-      "--preset",
-      "quick",
-      "--limit",
-      "600",
-      "--epochs",
-      "2",
-      "--test",
-      "none",
-      "--json",
-      "--backend",
-      "wasm",
-      "--out",
-      out,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
+  const { code, stdout, stderr } = await quickTrain(
+    ["--limit", "600", "--epochs", "2", "--json", "--out", out],
+  ).output();
   const errText = new TextDecoder().decode(stderr);
   assert.equal(code, 0, errText);
   assert.match(errText, /resolved config:\n {2}data +=/);
@@ -167,30 +168,9 @@ Deno.test("deno task train --json prints the config to stderr and one JSON objec
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   Deno.test(`deno task train: ${signal} stops after the current batch, saves a checkpoint and exits 130`, async () => {
     const out = await Deno.makeTempDir();
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        MAIN,
-        "train",
-        "--preset",
-        "quick",
-        "--limit",
-        "20000",
-        "--batch-size",
-        "8",
-        "--epochs",
-        "3",
-        "--test",
-        "none",
-        "--backend",
-        "wasm",
-        "--out",
-        out,
-      ],
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    const child = quickTrain(
+      ["--limit", "20000", "--batch-size", "8", "--epochs", "3", "--out", out],
+    ).spawn();
     const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
     let text = "";
     while (!text.includes("run folder")) {
