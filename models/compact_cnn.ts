@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { batchNormalization } from "./batch_normalization.ts";
 import type { ModelConfig } from "./model_config.ts";
 import { _sameReluConv } from "./_same_relu_conv.ts";
 import { _LayerSeeds, _requireInputSize } from "./_layer_seeds.ts";
@@ -32,7 +33,7 @@ export function createCompactCnn(config: ModelConfig): tf.Sequential {
     );
     // Pool before BatchNorm: the normalisation then runs on a 4× smaller tensor.
     model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-    model.add(tf.layers.batchNormalization({ momentum: 0.9 }));
+    model.add(batchNormalization({ momentum: 0.9 }));
   });
   model.add(tf.layers.flatten());
   model.add(

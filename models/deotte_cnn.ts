@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { batchNormalization } from "./batch_normalization.ts";
 import type { ModelConfig } from "./model_config.ts";
 import { _LayerSeeds, _requireInputSize } from "./_layer_seeds.ts";
 
@@ -30,7 +31,7 @@ export function createDeotteCnn(config: ModelConfig): tf.Sequential {
       activation: "relu",
       kernelInitializer: seeds.glorotUniform(),
     }));
-    model.add(tf.layers.batchNormalization());
+    model.add(batchNormalization());
   };
   convBn(32, 3, 1, true);
   convBn(32, 3);

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { batchNormalization } from "./batch_normalization.ts";
 import type { ModelConfig } from "./model_config.ts";
 import { _sameReluConv } from "./_same_relu_conv.ts";
 import { _LayerSeeds, _requireInputSize } from "./_layer_seeds.ts";
@@ -23,15 +24,15 @@ export function createKaggleCnn(config: ModelConfig): tf.Sequential {
   const model = tf.sequential({ name: "kaggle_cnn" });
   model.add(_sameReluConv(64, 5, seeds.heNormal(), config.inputShape));
   model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-  model.add(tf.layers.batchNormalization());
+  model.add(batchNormalization());
   model.add(_sameReluConv(128, 3, seeds.heNormal()));
   model.add(_sameReluConv(128, 3, seeds.heNormal()));
   model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-  model.add(tf.layers.batchNormalization());
+  model.add(batchNormalization());
   model.add(_sameReluConv(256, 3, seeds.heNormal()));
   model.add(_sameReluConv(256, 3, seeds.heNormal()));
   model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-  model.add(tf.layers.batchNormalization());
+  model.add(batchNormalization());
   model.add(tf.layers.flatten());
   for (const units of [512, 512]) {
     model.add(tf.layers.dense({

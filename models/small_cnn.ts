@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { batchNormalization } from "./batch_normalization.ts";
 import type { ModelConfig } from "./model_config.ts";
 import { _sameReluConv } from "./_same_relu_conv.ts";
 import { _LayerSeeds, _requireInputSize } from "./_layer_seeds.ts";
@@ -21,12 +22,12 @@ export function createSmallCnn(config: ModelConfig): tf.Sequential {
   const seeds = new _LayerSeeds(config.seed);
   const model = tf.sequential({ name: "small_cnn" });
   model.add(_sameReluConv(32, 3, seeds.heNormal(), config.inputShape));
-  model.add(tf.layers.batchNormalization());
+  model.add(batchNormalization());
   model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
   model.add(_sameReluConv(64, 5, seeds.heNormal()));
-  model.add(tf.layers.batchNormalization());
+  model.add(batchNormalization());
   model.add(_sameReluConv(64, 3, seeds.heNormal()));
-  model.add(tf.layers.batchNormalization());
+  model.add(batchNormalization());
   model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
   model.add(tf.layers.flatten());
   for (const units of [128, 64]) {

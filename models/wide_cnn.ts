@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { batchNormalization } from "./batch_normalization.ts";
 import type { ModelConfig } from "./model_config.ts";
 import { _LayerSeeds, _requireInputSize } from "./_layer_seeds.ts";
 
@@ -28,7 +29,7 @@ export function createWideCnn(config: ModelConfig): tf.Sequential {
       useBias: false,
       kernelInitializer: seeds.heNormal(),
     }));
-    model.add(tf.layers.batchNormalization());
+    model.add(batchNormalization());
     model.add(tf.layers.activation({ activation: "relu" }));
     if (i < 2) model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
   });

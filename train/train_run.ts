@@ -9,6 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import { selectBackend } from "../backend/select_backend.ts";
 import { createModel, resolveModelName } from "../models/create_model.ts";
+import { useFastBatchNormalization } from "../models/batch_normalization.ts";
 import type { Manifest } from "../models/manifest.ts";
 import { saveRun } from "../models/model_io.ts";
 import type { AugmentOptions } from "../pipeline/augment_options.ts";
@@ -99,6 +100,7 @@ export async function trainRun(
   let modelName: string;
   let restoreOptimizer = (_o: tf.Optimizer) => Promise.resolve();
   if (options.resume !== undefined) {
+    useFastBatchNormalization();
     const checkpoint = await readCheckpoint(options.resume);
     if (checkpoint.warning) reporter.info(`warning: ${checkpoint.warning}`);
     if (checkpoint.manifest.inputShape.join("x") !== inputShape.join("x")) {

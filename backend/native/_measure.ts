@@ -8,7 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { parseArgs } from "node:util";
 import { registerNativeBackend } from "./register_native_backend.ts";
-import { createKaggleCnn } from "../../models/kaggle_cnn.ts";
+import { createModel } from "../../models/create_model.ts";
 
 const TRAIN_BATCH = 128;
 const INFER_BATCH = 512;
@@ -27,10 +27,11 @@ function smallCnnRef(): tf.Sequential {
   });
 }
 
-const MODELS: Record<string, () => tf.LayersModel> = {
-  "small-cnn-ref": smallCnnRef,
-  "kaggle-cnn": () => createKaggleCnn({ inputShape: [28, 28, 1], numClasses: 10, seed: 1 }),
-};
+/** small-cnn-ref (the PyTorch comparison's model), or any model of the zoo by name. */
+function makeModel(name: string): tf.LayersModel {
+  if (name === "small-cnn-ref") return smallCnnRef();
+  return createModel(name, { inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
+}
 
 const kernelTimes = new Map<string, { ms: number; calls: number }>();
 let profiling = false;
@@ -95,7 +96,7 @@ function median(xs: number[]): number {
 }
 
 async function measure(backend: string, modelName: string, steps: number, profile: boolean) {
-  const model = MODELS[modelName]!();
+  const model = makeModel(modelName);
   model.compile({ optimizer: tf.train.adam(1e-3), loss: "categoricalCrossentropy" });
   const x = tf.randomUniform([TRAIN_BATCH, 28, 28, 1]);
   const y = tf.oneHot(tf.randomUniform([TRAIN_BATCH], 0, 10, "int32"), 10);

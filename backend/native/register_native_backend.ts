@@ -11,6 +11,7 @@ import type { _Fallback, _KernelArgs, _NativeKernel } from "./_kernel_types.ts";
 import { _matMulKernels } from "./_matmul_kernels.ts";
 import { _conv2dKernels } from "./_conv2d_kernels.ts";
 import { _maxPoolKernels } from "./_max_pool_kernels.ts";
+import { _batchNormTrainingKernels } from "./_batch_norm_training_kernels.ts";
 import { _elementwiseKernels } from "./_elementwise_kernels.ts";
 import { _reduceKernels } from "./_reduce_kernels.ts";
 
@@ -106,9 +107,12 @@ function register(): NativeBackendStatus {
       kernelFunc: kernelFunc as unknown as tf.KernelFunc,
     });
   }
+  // Kernels tfjs has no cpu version of: the fused training-mode batch norm and its gradient.
+  const fused = _batchNormTrainingKernels(NATIVE_BACKEND_NAME);
+  for (const k of fused) tf.registerKernel(k);
   return {
     ok: true,
     reason: `OpenBLAS ${blas.path} (core ${blas.coreName}, ${blas.threads} threads); ` +
-      `${native.size} native kernels`,
+      `${native.size + fused.length} native kernels`,
   };
 }
