@@ -1,16 +1,17 @@
 /**
- * Measures training (forward + backward + Adam, batch 128) and inference (batch 512) images/s of
- * small-cnn-ref and kaggle-cnn on the given backends, and with --profile prints where the time of
- * a training step goes, per kernel. A developer tool, not part of the CLI:
+ * Measures training (forward + backward + Adam, batch 128 or --batch N) and inference (batch 512)
+ * images/s of small-cnn-ref (the PyTorch comparison's model) or any zoo model on the given
+ * backends, and with --profile prints where the time of a training step goes, per kernel. A
+ * developer tool, not part of the CLI:
  *
  *   deno run -A backend/native/_measure.ts --backend native,wasm --model small-cnn-ref,kaggle-cnn
+ *   deno run -A backend/native/_measure.ts --model deotte --batch 64 --profile
  */
 import * as tf from "@tensorflow/tfjs";
 import { parseArgs } from "node:util";
 import { registerNativeBackend } from "./register_native_backend.ts";
 import { createModel } from "../../models/create_model.ts";
 
-const TRAIN_BATCH = 128;
 const INFER_BATCH = 512;
 
 function smallCnnRef(): tf.Sequential {
@@ -95,11 +96,17 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-async function measure(backend: string, modelName: string, steps: number, profile: boolean) {
+async function measure(
+  backend: string,
+  modelName: string,
+  steps: number,
+  profile: boolean,
+  trainBatch: number,
+) {
   const model = makeModel(modelName);
   model.compile({ optimizer: tf.train.adam(1e-3), loss: "categoricalCrossentropy" });
-  const x = tf.randomUniform([TRAIN_BATCH, 28, 28, 1]);
-  const y = tf.oneHot(tf.randomUniform([TRAIN_BATCH], 0, 10, "int32"), 10);
+  const x = tf.randomUniform([trainBatch, 28, 28, 1]);
+  const y = tf.oneHot(tf.randomUniform([trainBatch], 0, 10, "int32"), 10);
   const xi = tf.randomUniform([INFER_BATCH, 28, 28, 1]);
   const trainMs: number[] = [];
   let tensors = -1;
@@ -124,7 +131,7 @@ async function measure(backend: string, modelName: string, steps: number, profil
   }
   profiling = false;
   if (profile) report("inference batch", inferMs.slice(1));
-  const train = TRAIN_BATCH / (median(trainMs) / 1000);
+  const train = trainBatch / (median(trainMs) / 1000);
   const infer = INFER_BATCH / (median(inferMs.slice(1)) / 1000);
   console.log(
     `${modelName.padEnd(14)} ${backend.padEnd(7)} train ${train.toFixed(0).padStart(6)} img/s ` +
@@ -141,12 +148,13 @@ const { values } = parseArgs({
     model: { type: "string", default: "small-cnn-ref,kaggle-cnn" },
     steps: { type: "string", default: "5" },
     profile: { type: "boolean", default: false },
+    batch: { type: "string", default: "128" },
   },
 });
 for (const backend of values.backend.split(",")) {
   await useBackend(backend);
   if (values.profile) instrument(backend);
   for (const m of values.model.split(",")) {
-    await measure(backend, m, Number(values.steps), values.profile);
+    await measure(backend, m, Number(values.steps), values.profile, Number(values.batch));
   }
 }

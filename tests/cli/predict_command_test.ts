@@ -94,12 +94,12 @@ Deno.test("predict names a missing model folder (exit 1) and a missing --input (
   });
 });
 
-Deno.test("predict keeps peak memory flat: a 10× larger file costs at most a few MB more", async () => {
+Deno.test("predict keeps peak memory flat: a 20× larger file costs at most a few MB more", async () => {
   const big = join(root, "big.csv");
   const small = join(root, "small.csv");
   const slice = await mnistSlice(300, 2000);
   await writeCsv(small, slice, "test");
-  await writeCsv(big, slice, "test", 10);
+  await writeCsv(big, slice, "test", 20);
   const peak = async (input: string) => {
     const output = await new Deno.Command(Deno.execPath(), {
       args: [
@@ -130,9 +130,11 @@ Deno.test("predict keeps peak memory flat: a 10× larger file costs at most a fe
   const smallPeak = await peak(small);
   const bigPeak = await peak(big);
   const mb = (b: number) => (b / 2 ** 20).toFixed(1);
-  console.log(`peak RSS: 2,000 rows ${mb(smallPeak)} MB, 20,000 rows ${mb(bigPeak)} MB`);
+  console.log(`peak RSS: 2,000 rows ${mb(smallPeak)} MB, 40,000 rows ${mb(bigPeak)} MB`);
   assert.ok(
-    bigPeak - smallPeak < 8 * 2 ** 20, // keeping 18,000 more images would add 14 to 56 MB
+    // Keeping the 38,000 extra images would add 28 MB (bytes) to 112 MB (floats); the heap's own
+    // growth under a longer run stays under 8 MB, measured 5.5–6.6 MB at 10×.
+    bigPeak - smallPeak < 14 * 2 ** 20,
     `peak grew from ${mb(smallPeak)} to ${mb(bigPeak)} MB`,
   );
 });

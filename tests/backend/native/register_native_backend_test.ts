@@ -327,7 +327,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "native unary ops and their gradients (ReLU, ELU, step) match cpu",
+  name: "native unary ops and their gradients (ReLU, ELU, step, floor) match cpu",
   ignore,
   async fn() {
     const data = inputs({ x: [3, 4, 5, 6], r: [3, 4, 5, 6] });
@@ -343,6 +343,7 @@ Deno.test({
         tf.square(x),
         tf.neg(x),
         tf.exp(x),
+        tf.floor(x.mul(3)),
         tf.log(pos),
         ...tf.grads((v: tf.Tensor) => tf.elu(v).mul(t.r!).sum())([x]),
         ...tf.grads((v: tf.Tensor) => tf.relu(v).mul(t.r!).sum())([x]),
