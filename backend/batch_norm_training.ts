@@ -14,6 +14,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { batchNormBackward, batchNormForward } from "./batch_norm_training_loops.ts";
 
 /** Kernel: inputs x (channels last), scale, offset; attr varianceEpsilon → [y, mean, variance]. */
 export const BATCH_NORM_TRAINING = "DigitsBatchNormTraining";
@@ -70,4 +71,71 @@ export function batchNormTraining(
     { x, scale, offset },
     { varianceEpsilon },
   ) as [tf.Tensor, tf.Tensor1D, tf.Tensor1D];
+}
+
+/** How a backend's kernel reads and allocates float32 tensors. */
+export interface KernelArrays {
+  /** A new float32 tensor of `shape` on the backend (contents undefined). */
+  allocate(shape: number[]): tf.TensorInfo;
+  /** The tensor's values. Taken after every allocation: wasm's heap may move when it grows. */
+  view(info: tf.TensorInfo): Float32Array;
+}
+
+/**
+ * The two fused kernels for a backend, running the loops of batch_norm_training_loops.ts on the
+ * arrays `arrays(backend)` gives. Inputs are checked: float32, and one value per channel (the
+ * last dimension) for the per-channel ones; the error names the kernel and the input.
+ */
+export function batchNormTrainingKernels(
+  backendName: string,
+  arrays: (backend: unknown) => KernelArrays,
+): tf.KernelConfig[] {
+  const check = (kernel: string, inputs: tf.NamedTensorInfoMap, perChannel: string[]) => {
+    const x = inputs.x!;
+    const c = x.shape[x.shape.length - 1] ?? 1;
+    for (const [name, t] of Object.entries(inputs)) {
+      const n = perChannel.includes(name) ? c : tf.util.sizeFromShape(x.shape);
+      if (t === undefined || t.dtype !== "float32" || tf.util.sizeFromShape(t.shape) !== n) {
+        const what = perChannel.includes(name) ? `${c} values (one per channel)` : "x's shape";
+        throw new TypeError(`${kernel}: input '${name}' must be float32 with ${what}`);
+      }
+    }
+    return c;
+  };
+  const epsilonOf = (attrs: tf.NamedAttrMap | undefined) =>
+    (attrs?.varianceEpsilon as number | undefined) ?? 1e-3;
+  const forward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+    const c = check(BATCH_NORM_TRAINING, inputs, ["scale", "offset"]);
+    const io = arrays(backend);
+    const out = [io.allocate([...inputs.x!.shape]), io.allocate([c]), io.allocate([c])];
+    batchNormForward({
+      x: io.view(inputs.x!),
+      scale: io.view(inputs.scale!),
+      offset: io.view(inputs.offset!),
+      y: io.view(out[0]!),
+      mean: io.view(out[1]!),
+      variance: io.view(out[2]!),
+    }, epsilonOf(attrs));
+    return out;
+  };
+  const backward: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+    const c = check(BATCH_NORM_TRAINING_GRAD, inputs, ["mean", "variance", "scale"]);
+    const io = arrays(backend);
+    const out = [io.allocate([...inputs.x!.shape]), io.allocate([c]), io.allocate([c])];
+    batchNormBackward({
+      dy: io.view(inputs.dy!),
+      x: io.view(inputs.x!),
+      mean: io.view(inputs.mean!),
+      variance: io.view(inputs.variance!),
+      scale: io.view(inputs.scale!),
+      dx: io.view(out[0]!),
+      dScale: io.view(out[1]!),
+      dOffset: io.view(out[2]!),
+    }, epsilonOf(attrs));
+    return out;
+  };
+  return [
+    { kernelName: BATCH_NORM_TRAINING, backendName, kernelFunc: forward },
+    { kernelName: BATCH_NORM_TRAINING_GRAD, backendName, kernelFunc: backward },
+  ];
 }

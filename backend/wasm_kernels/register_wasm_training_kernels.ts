@@ -8,6 +8,8 @@ import { batchMatMulKernel } from "./batch_mat_mul_kernel.ts";
 import { reduceKernels } from "./reduce_kernels.ts";
 import { tileKernel } from "./tile_kernel.ts";
 import { identityKernel } from "./identity_kernel.ts";
+import type { _HeapBackend } from "./_heap.ts";
+import { batchNormTrainingKernels } from "../batch_norm_training.ts";
 
 let _kernels: tf.KernelConfig[] | undefined;
 
@@ -21,6 +23,14 @@ export function wasmTrainingKernels(): readonly tf.KernelConfig[] {
     ...reduceKernels(),
     tileKernel(),
     identityKernel(),
+    // The fused training-mode batch norm, on views of the wasm heap.
+    ...batchNormTrainingKernels("wasm", (b) => {
+      const heap = b as _HeapBackend;
+      return {
+        allocate: (shape) => heap.makeOutput(shape, "float32"),
+        view: (info) => heap.typedArrayFromHeap(info),
+      };
+    }),
   ];
   return _kernels;
 }
@@ -28,10 +38,9 @@ export function wasmTrainingKernels(): readonly tf.KernelConfig[] {
 /**
  * Registers the kernels that make every model-zoo layer train fast on `wasm`:
  * Conv2DBackpropFilter (missing in tfjs-backend-wasm), and faster Conv2DBackpropInput,
- * MaxPoolGrad, transposed BatchMatMul, leading-axis Sum/Mean, Tile and a
- * copy-free Identity
- * (wrapping or replacing
- * wasm's own). Idempotent; call before or after the backend is created.
+ * MaxPoolGrad, transposed BatchMatMul, leading-axis Sum/Mean, Tile and a copy-free Identity
+ * (wrapping or replacing wasm's own), and the fused training-mode batch norm. Idempotent; call
+ * before or after the backend is created.
  *
  * @example
  * ```ts

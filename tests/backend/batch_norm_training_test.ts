@@ -2,10 +2,12 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { batchNormTraining, hasBatchNormTraining } from "../../backend/batch_norm_training.ts";
 import { registerNativeBackend } from "../../backend/native/register_native_backend.ts";
+import { selectBackend } from "../../backend/select_backend.ts";
 
 const status = await registerNativeBackend();
-if (!status.ok) console.log(`skipping fused batch norm tests: ${status.reason}`);
-const ignore = !status.ok;
+if (!status.ok) console.log(`skipping the native fused batch norm tests: ${status.reason}`);
+await selectBackend("wasm"); // initialises wasm and registers its training kernels
+const BACKENDS = [{ name: "wasm", ignore: false }, { name: "native", ignore: !status.ok }];
 
 /** Deterministic floats in [-1, 1) from a small LCG. */
 function randomArray(n: number, seed: number): Float32Array {
@@ -64,38 +66,39 @@ async function results(
   return values;
 }
 
-for (
-  const c of [
-    { shape: [6, 5, 7, 3], shift: 0 },
-    { shape: [4, 9, 9, 16], shift: 0 },
-    { shape: [17, 8], shift: 0 },
-    { shape: [5, 6, 6, 4], shift: 100 },
-  ]
-) {
-  Deno.test({
-    name: `fused batch norm matches tfjs's moments + batchNorm, values and gradients, ${
-      c.shape.join("×")
-    }${c.shift ? ` around ${c.shift}` : ""}`,
-    ignore,
-    async fn() {
-      await tf.setBackend("native");
-      assert.ok(hasBatchNormTraining(), "native registers the fused kernels");
-      const before = tf.memory().numTensors;
-      const actual = await results(c, true);
-      assert.equal(tf.memory().numTensors, before, "no tensors leaked");
-      await tf.setBackend("cpu");
-      assert.ok(!hasBatchNormTraining(), "cpu has no fused kernels");
-      const expected = await results(c, false);
-      for (const [name, e] of Object.entries(expected)) {
-        const a = actual[name]!;
-        assert.equal(a.length, e.length, name);
-        let scale = 1e-6;
-        for (const v of e) scale = Math.max(scale, Math.abs(v));
-        const tol = 2e-5 * scale; // relative to each output's largest value
+const CASES: Case[] = [
+  { shape: [6, 5, 7, 3], shift: 0 },
+  { shape: [4, 9, 9, 16], shift: 0 },
+  { shape: [17, 8], shift: 0 },
+  { shape: [5, 6, 6, 4], shift: 100 },
+];
 
-        for (let i = 0; i < e.length; i++) {
-          if (!(Math.abs(a[i]! - e[i]!) <= tol)) {
-            assert.fail(`${name}[${i}]: fused ${a[i]}, tfjs ${e[i]} (tolerance ${tol})`);
+for (const backend of BACKENDS) {
+  Deno.test({
+    name: `fused batch norm on ${backend.name} matches tfjs's moments + batchNorm on cpu, ` +
+      `values and gradients`,
+    ignore: backend.ignore,
+    async fn() {
+      for (const c of CASES) {
+        const label = `${c.shape.join("×")}${c.shift ? ` around ${c.shift}` : ""}`;
+        await tf.setBackend(backend.name);
+        assert.ok(hasBatchNormTraining(), `${backend.name} registers the fused kernels`);
+        const before = tf.memory().numTensors;
+        const actual = await results(c, true);
+        assert.equal(tf.memory().numTensors, before, `${label}: no tensors leaked`);
+        await tf.setBackend("cpu");
+        assert.ok(!hasBatchNormTraining(), "cpu has no fused kernels");
+        const expected = await results(c, false);
+        for (const [name, e] of Object.entries(expected)) {
+          const a = actual[name]!;
+          assert.equal(a.length, e.length, name);
+          let scale = 1e-6;
+          for (const v of e) scale = Math.max(scale, Math.abs(v));
+          const tol = 2e-5 * scale; // relative to each output's largest value
+          for (let i = 0; i < e.length; i++) {
+            if (!(Math.abs(a[i]! - e[i]!) <= tol)) {
+              assert.fail(`${label} ${name}[${i}]: fused ${a[i]}, tfjs ${e[i]} (tolerance ${tol})`);
+            }
           }
         }
       }
@@ -105,9 +108,8 @@ for (
 
 Deno.test({
   name: "fused batch norm's kernel names a per-channel parameter of the wrong length",
-  ignore,
   async fn() {
-    await tf.setBackend("native");
+    await tf.setBackend("wasm");
     const x = tf.zeros([2, 3, 3, 4]);
     const bad = tf.ones([3]) as tf.Tensor1D;
     assert.throws(

@@ -2,8 +2,10 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { batchNormalization } from "../../models/batch_normalization.ts";
 import { registerNativeBackend } from "../../backend/native/register_native_backend.ts";
+import { selectBackend } from "../../backend/select_backend.ts";
 
 const native = await registerNativeBackend();
+await selectBackend("wasm"); // initialises wasm and registers its training kernels
 
 /** Conv → BatchNorm → Dense with seeded weights; `fast` picks our layer or tfjs's own. */
 function makeModel(fast: boolean): tf.Sequential {
@@ -54,19 +56,22 @@ function assertClose(actual: Float32Array[], expected: Float32Array[], tol: numb
   }
 }
 
-Deno.test({
-  name: "batchNormalization trains like tfjs's layer on native (weights and moving statistics)",
-  ignore: !native.ok,
-  async fn() {
-    await tf.setBackend("native");
-    const fast = await trainedWeights(true, 5);
-    const stock = await trainedWeights(false, 5);
-    assertClose(fast, stock, 1e-4);
-    // Training moved the weights: the comparison is not between two untouched models.
-    const untouched = await trainedWeights(false, 0);
-    assert.ok(fast.some((w, i) => w.some((v, j) => Math.abs(v - untouched[i]![j]!) > 1e-3)));
-  },
-});
+for (const backend of [{ name: "wasm", ignore: false }, { name: "native", ignore: !native.ok }]) {
+  Deno.test({
+    name: `batchNormalization trains like tfjs's layer on ${backend.name} (weights and moving ` +
+      `statistics)`,
+    ignore: backend.ignore,
+    async fn() {
+      await tf.setBackend(backend.name);
+      const fast = await trainedWeights(true, 5);
+      const stock = await trainedWeights(false, 5);
+      assertClose(fast, stock, 1e-4);
+      // Training moved the weights: the comparison is not between two untouched models.
+      const untouched = await trainedWeights(false, 0);
+      assert.ok(fast.some((w, i) => w.some((v, j) => Math.abs(v - untouched[i]![j]!) > 1e-3)));
+    },
+  });
+}
 
 Deno.test("batchNormalization falls back to tfjs's own path where the backend has no fused kernel", async () => {
   await tf.setBackend("cpu");
