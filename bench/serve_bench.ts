@@ -23,13 +23,18 @@ const LOAD_CLIENTS = 64;
 const LOAD_SECONDS = 30;
 const RSS_EVERY_MS = 500;
 
-interface Server {
+/** A `serve` child process: its URL and pid; `stop` sends SIGTERM and resolves to its exit. */
+export interface Server {
   url: string;
   pid: number;
-  stop(): Promise<void>;
+  stop(): Promise<Deno.CommandStatus>;
 }
 
-async function startServe(extra: string[]): Promise<Server> {
+/**
+ * Starts `main.ts serve` with the fixture model on a free port as a child process (so its memory
+ * is its own), plus `extra` flags; resolves once it prints its URL. Also used by the load test.
+ */
+export async function startServe(extra: string[]): Promise<Server> {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -66,8 +71,9 @@ async function startServe(extra: string[]): Promise<Server> {
     pid: child.pid,
     stop: async () => {
       child.kill("SIGTERM");
-      await child.status;
+      const status = await child.status;
       await drained;
+      return status;
     },
   };
 }

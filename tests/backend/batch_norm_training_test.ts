@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
+import { _values } from "./wasm_kernels/_compare_with_cpu.ts";
 import { batchNormTraining, hasBatchNormTraining } from "../../backend/batch_norm_training.ts";
 import { registerNativeBackend } from "../../backend/native/register_native_backend.ts";
 import { selectBackend } from "../../backend/select_backend.ts";
@@ -8,17 +9,6 @@ const status = await registerNativeBackend();
 if (!status.ok) console.log(`skipping the native fused batch norm tests: ${status.reason}`);
 await selectBackend("wasm"); // initialises wasm and registers its training kernels
 const BACKENDS = [{ name: "wasm", ignore: false }, { name: "native", ignore: !status.ok }];
-
-/** Deterministic floats in [-1, 1) from a small LCG. */
-function randomArray(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 interface Case {
   shape: number[];
@@ -34,10 +24,10 @@ async function results(
   const n = shape.reduce((a, b) => a * b, 1);
   const c = shape.at(-1)!;
   const outs = tf.tidy(() => {
-    const x = tf.add(tf.tensor(randomArray(n, 11), shape), shift);
-    const scale = tf.add(tf.tensor1d(randomArray(c, 12)), 1.5) as tf.Tensor1D;
-    const offset = tf.tensor1d(randomArray(c, 13));
-    const dy = tf.tensor(randomArray(n, 14), shape);
+    const x = tf.add(tf.tensor(_values(n, 11), shape), shift);
+    const scale = tf.add(tf.tensor1d(_values(c, 12)), 1.5) as tf.Tensor1D;
+    const offset = tf.tensor1d(_values(c, 13));
+    const dy = tf.tensor(_values(n, 14), shape);
     const axes = shape.slice(0, -1).map((_, i) => i);
     const forward = (xs: tf.Tensor, s: tf.Tensor, o: tf.Tensor) => {
       if (fused) return batchNormTraining(xs, s as tf.Tensor1D, o as tf.Tensor1D, 1e-3);

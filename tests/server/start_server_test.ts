@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { fileURLToPath as fromFileUrl } from "node:url";
 import { startServer } from "../../server/start_server.ts";
+import { startServe } from "../../bench/serve_bench.ts";
 import { FIXTURE_MODEL, mnistTest } from "./_fixture.ts";
 
 const base = {
@@ -16,39 +16,6 @@ const base = {
 Deno.test("startServer refuses a non-loopback address without a token", async () => {
   await assert.rejects(startServer({ ...base, host: "0.0.0.0" }), /pass --token/);
 });
-
-/** Starts `main.ts serve` in its own process, so its RSS is the server's alone. */
-async function spawnServe(args: string[]) {
-  const root = fromFileUrl(new URL("../../", import.meta.url));
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--config", `${root}deno.json`, `${root}main.ts`, "serve", ...args],
-    stdout: "piped",
-    stderr: "inherit",
-    env: { NO_COLOR: "1" },
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  let url: string | undefined;
-  while (url === undefined) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += value;
-    url = /listening on (http:\/\/\S+\/)/.exec(buffer)?.[1];
-  }
-  if (url === undefined) throw new Error(`serve printed no URL: ${buffer}`);
-  // Keep draining stdout so the child never blocks on a full pipe.
-  const drained = (async () => {
-    while (!(await reader.read()).done);
-  })();
-  return {
-    url,
-    async stop() {
-      child.kill("SIGTERM");
-      await drained;
-      return await child.status;
-    },
-  };
-}
 
 /** One sample from the server's /metrics: its RSS and its model-call figures. */
 async function scrape(url: string) {
@@ -69,16 +36,7 @@ async function scrape(url: string) {
 Deno.test("serve load test: 3 rounds of 10,000 requests from 64 clients, zero errors, memory levels off", async () => {
   // The server runs in its own process: `deno test --parallel` shares one process between test
   // files, so an in-process RSS reading would count every other test's memory too.
-  const server = await spawnServe([
-    "--model",
-    FIXTURE_MODEL,
-    "--port",
-    "0",
-    "--backend",
-    "wasm",
-    "--max-batch",
-    "64",
-  ]);
+  const server = await startServe(["--backend", "wasm", "--max-batch", "64"]);
   try {
     const { pixels, labels } = mnistTest(64);
     const bodies = pixels.map((p) => JSON.stringify({ instances: [Array.from(p)] }));

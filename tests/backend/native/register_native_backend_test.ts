@@ -1,21 +1,11 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
+import { _values } from "../wasm_kernels/_compare_with_cpu.ts";
 import { registerNativeBackend } from "../../../backend/native/register_native_backend.ts";
 
 const status = await registerNativeBackend();
 if (!status.ok) console.log(`skipping native backend tests: ${status.reason}`);
 const ignore = !status.ok;
-
-/** Deterministic pseudo-random floats in [-1, 1) (a small LCG; the seed picks the sequence). */
-function randomArray(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 function size(shape: number[]): number {
   return shape.reduce((a, b) => a * b, 1);
@@ -79,7 +69,7 @@ function inputs(spec: Record<string, number[]>): Inputs {
   const out: Inputs = {};
   let seed = 1;
   for (const [k, shape] of Object.entries(spec)) {
-    out[k] = { shape, values: randomArray(size(shape), seed++ * 7919) };
+    out[k] = { shape, values: _values(size(shape), seed++ * 7919) };
   }
   return out;
 }
@@ -411,7 +401,7 @@ Deno.test({
   async fn() {
     await tf.setBackend("native");
     const n = 1 << 16; // large enough to be pooled
-    const x = tf.tensor1d(randomArray(n, 3));
+    const x = tf.tensor1d(_values(n, 3));
     const y = tf.relu(x);
     const read = y.dataSync();
     const copy = Float32Array.from(read);
@@ -425,7 +415,7 @@ Deno.test({
     for (let i = 0; i < 4; i++) tf.tidy(() => tf.exp(tf.add(x, i)).dataSync());
     assertSameValues("dataSync result", read, copy);
     assertSameValues("slice view", view.dataSync(), viewCopy);
-    assertSameValues("slice view 2", view2.dataSync(), randomArray(n, 3).map((v) => -v));
+    assertSameValues("slice view 2", view2.dataSync(), _values(n, 3).map((v) => -v));
     tf.dispose([x, view, view2]);
   },
 });
