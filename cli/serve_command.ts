@@ -20,11 +20,15 @@ Options:
   --model RUN_DIR          run folder (or ensemble folder) to serve; default: the newest under runs/
   --host ADDR              address to bind (default 127.0.0.1); any other address needs --token
   --port N                 port (default 8000; 0 picks a free one)
-  --max-batch N            most images per model call when batching requests (default 64; 1 = off)
-  --batch-timeout-ms MS    longest wait for more requests to fill a batch (default 2)
+  --max-batch N            most images per model call (default 64; 1 = batching off). Batching is
+                           continuous: a request that finds the model idle runs at once; requests
+                           that arrive during a model call share the next one
+  --batch-timeout-ms MS    extra wait for requests queued during a call to fill the next batch
+                           (default 0; an idle model never waits)
   --max-body BYTES         largest request body (default 1048576); larger ones get 413
   --token T                require 'Authorization: Bearer T' on every API call
-  --backend NAME           tfjs backend for inference: auto, wasm, cpu, webgpu (default wasm)
+  --backend NAME           tfjs backend for inference: auto, native, wasm, cpu, webgpu (default
+                           auto: chosen as training chooses, the choice and reason are printed)
 
 Endpoints:
   POST /v1/models/digits:predict   {"instances": [[784 pixels 0..255], ...]} → {"predictions": [...]}
@@ -59,7 +63,7 @@ export async function run(args: string[]): Promise<number> {
   const maxBatch = numberFlag(values, "max-batch", "serve", { min: 1, max: 4096, integer: true }) ??
     64;
   const batchTimeoutMs = numberFlag(values, "batch-timeout-ms", "serve", { min: 0, max: 1000 }) ??
-    2;
+    0;
   const maxBodyBytes = numberFlag(values, "max-body", "serve", { min: 1, integer: true }) ??
     1024 * 1024;
   if (token !== undefined && token.length < 8) {
@@ -84,7 +88,7 @@ export async function run(args: string[]): Promise<number> {
     batchTimeoutMs,
     maxBodyBytes,
     token,
-    backend: stringFlag(values, "backend") ?? "wasm",
+    backend: stringFlag(values, "backend") ?? "auto",
   });
   const acc = started.manifest.metrics.best.val_acc ?? started.manifest.metrics.final.val_acc;
   console.log(
@@ -94,7 +98,9 @@ export async function run(args: string[]): Promise<number> {
   console.log(`backend ${started.backend.name} (${started.backend.reason})`);
   console.log(`warm-up ${started.warmupMs.toFixed(1)} ms`);
   console.log(
-    `micro-batching: up to ${maxBatch} images, ${batchTimeoutMs} ms wait; ` +
+    (maxBatch === 1
+      ? "batching off (--max-batch 1); "
+      : `continuous batching: up to ${maxBatch} images per call, ${batchTimeoutMs} ms extra wait; `) +
       `max body ${maxBodyBytes} bytes${token ? "; bearer token required" : ""}`,
   );
   console.log(`listening on ${started.url}${token ? "#token=<your token>" : ""}  (Ctrl-C to stop)`);

@@ -5,16 +5,17 @@
  * @module
  */
 import { Hono } from "hono";
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { Manifest } from "../models/manifest.ts";
 import { BadInputError } from "./bad_input_error.ts";
 import { decodeImage } from "./decode_image.ts";
-import { type BatchPredictFn, MicroBatcher } from "./micro_batcher.ts";
+import { type BatchPredictFn, ContinuousBatcher } from "./continuous_batcher.ts";
 import { recordMetrics } from "./middleware/record_metrics.ts";
 import { requireToken } from "./middleware/require_token.ts";
 import { parseCsvRows } from "./parse_csv_rows.ts";
+import { parsePixelsFast } from "./parse_pixels_fast.ts";
 import { type InputSpec, parseInstances } from "./parse_instances.ts";
 import { preprocessImage } from "./preprocess_image.ts";
 import { PAGE_PATHS, readPageAsset } from "./read_page_asset.ts";
@@ -29,9 +30,12 @@ export interface ServerOptions {
   maxBodyBytes: number;
   /** When set, every API call needs `Authorization: Bearer <token>` (401 otherwise). */
   token?: string | undefined;
-  /** Most images per model call (1 turns micro-batching off). */
+  /** Most images per model call (1 turns batching off). */
   maxBatch: number;
-  /** Longest wait in milliseconds for more requests to fill a batch. */
+  /**
+   * Extra wait in milliseconds for requests queued during a model call to fill the next batch
+   * (0: none). A request that finds the model idle never waits.
+   */
   batchTimeoutMs: number;
 }
 
@@ -42,7 +46,7 @@ export interface AppDeps {
   /** The served model's manifest (input shape, pixel scale, classes, metrics). */
   manifest: Manifest;
   options: ServerOptions;
-  /** Milliseconds, for latency figures; `performance.now` by default. */
+  /** Milliseconds, for the `timeMs` of `/predict`; `performance.now` by default. */
   clock?: () => number;
   /** The backend that runs inference, reported by the status and metadata endpoints. */
   backend?: { name: string; reason: string };
@@ -60,6 +64,19 @@ interface Result {
   probabilities: number[];
 }
 
+/** Image `i`'s answer from a batch of probabilities. */
+function toResult(manifest: Manifest, probs: Float32Array, i: number): Result {
+  const classes = manifest.classes.length;
+  const row = Array.from(probs.subarray(i * classes, (i + 1) * classes));
+  let best = 0;
+  row.forEach((p, k) => {
+    if (p > row[best]!) best = k;
+  });
+  const label = manifest.classes[best] ?? String(best);
+  const digit = /^\d+$/.test(label) ? Number(label) : label;
+  return { digit, label, confidence: row[best]!, probabilities: row };
+}
+
 const MEDIA_TYPES = "application/json, image/png, image/jpeg, multipart/form-data or text/csv";
 
 /** The media type of a Content-Type header, lower-cased, without parameters. */
@@ -67,14 +84,27 @@ function mediaType(c: Context): string {
   return (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
 }
 
-async function readJson(c: Context): Promise<unknown> {
-  const text = await c.req.text();
+/** The TF Serving model path. */
+const MODEL_PATH = `/v1/models/${MODEL_NAME}`;
+
+function parseJson(text: string): unknown {
   if (text.trim() === "") throw new BadInputError("the request body is empty; send JSON");
   try {
     return JSON.parse(text);
   } catch (err) {
     throw new BadInputError(`the request body is not valid JSON: ${(err as Error).message}`);
   }
+}
+
+/** What every route step shares: the deps, the batcher and the input geometry. */
+interface AppContext {
+  deps: AppDeps;
+  clock: () => number;
+  metrics: ServerMetrics;
+  batcher: ContinuousBatcher;
+  spec: InputSpec;
+  /** Body-size limit middleware (413). */
+  limit: MiddlewareHandler;
 }
 
 /**
@@ -85,55 +115,69 @@ async function readJson(c: Context): Promise<unknown> {
  *   time taken
  * - `GET /healthz`, `GET /metrics` (Prometheus text), `GET /` (the draw-a-digit page)
  *
+ * A wrong method on one of these paths gets 405 with an `Allow` header; an unknown path 404.
+ *
  * @example
  * ```ts ignore
- * const app = createApp({ predictor, manifest, options: { maxBodyBytes: 1 << 20, maxBatch: 64, batchTimeoutMs: 2 } });
+ * const app = createApp({ predictor, manifest, options: { maxBodyBytes: 1 << 20, maxBatch: 64, batchTimeoutMs: 0 } });
  * const res = await app.request("/v1/models/digits:predict", { method: "POST", body: JSON.stringify({ instances: [pixels] }) });
  * ```
  */
 export function createApp(deps: AppDeps): Hono {
+  const ctx = _appContext(deps);
+  const app = new Hono();
+  _useMiddleware(app, ctx);
+  _tfServingRoutes(app, ctx);
+  _predictRoute(app, ctx);
+  _operationsRoutes(app, ctx);
+  _pageRoutes(app);
+  _fallbacks(app);
+  return app;
+}
+
+function _appContext(deps: AppDeps): AppContext {
   const { manifest, options } = deps;
-  const clock = deps.clock ?? (() => performance.now());
   const metrics = deps.metrics ?? new ServerMetrics();
+  if (deps.backend) metrics.setBackend(deps.backend.name, deps.backend.reason);
   const [height, width, channels] = manifest.inputShape;
-  const spec: InputSpec = { height, width, pixelMax: manifest.pixelMax };
-  const classes = manifest.classes.length;
-  const batcher = new MicroBatcher({
+  const batcher = new ContinuousBatcher({
     predict: deps.predictor,
     imageSize: height * width * channels,
-    classes,
+    classes: manifest.classes.length,
     maxBatch: options.maxBatch,
-    timeoutMs: options.batchTimeoutMs,
+    waitMs: options.batchTimeoutMs,
     onBatch: (n) => metrics.recordBatch(n),
   });
-  const toResult = (probs: Float32Array, i: number): Result => {
-    const row = Array.from(probs.subarray(i * classes, (i + 1) * classes));
-    let best = 0;
-    row.forEach((p, k) => {
-      if (p > row[best]!) best = k;
-    });
-    const label = manifest.classes[best] ?? String(best);
-    const digit = /^\d+$/.test(label) ? Number(label) : label;
-    return { digit, label, confidence: row[best]!, probabilities: row };
-  };
-
-  const app = new Hono();
-  app.use(recordMetrics(metrics, clock));
   const limit = bodyLimit({
     maxSize: options.maxBodyBytes,
     onError: (c) =>
       c.json({ error: `the request body is larger than ${options.maxBodyBytes} bytes` }, 413),
   });
-  const auth = options.token ? requireToken(options.token) : undefined;
-  if (auth) {
+  return {
+    deps,
+    clock: deps.clock ?? (() => performance.now()),
+    metrics,
+    batcher,
+    spec: { height, width, pixelMax: manifest.pixelMax },
+    limit,
+  };
+}
+
+function _useMiddleware(app: Hono, ctx: AppContext): void {
+  app.use(recordMetrics(ctx.metrics));
+  const token = ctx.deps.options.token;
+  if (token) {
+    const auth = requireToken(token);
     app.use("/v1/*", auth);
     app.use("/predict", auth);
     app.use("/metrics", auth);
   }
+}
 
-  // --- TF Serving REST API -------------------------------------------------------------------
-  const modelPath = `/v1/models/${MODEL_NAME}`;
-  app.get(modelPath, (c) =>
+/** The TF Serving REST API: status, metadata and `:predict` (row and columnar formats). */
+function _tfServingRoutes(app: Hono, ctx: AppContext): void {
+  const classes = ctx.deps.manifest.classes.length;
+  app.get(MODEL_PATH, (c) =>
     c.json({
       model_version_status: [{
         version: "1",
@@ -141,8 +185,8 @@ export function createApp(deps: AppDeps): Hono {
         status: { error_code: "OK", error_message: "" },
       }],
     }));
-  app.get(`${modelPath}/metadata`, (c) => c.json(metadata(deps, MODEL_NAME)));
-  app.post(`${modelPath}:predict`, limit, async (c) => {
+  app.get(`${MODEL_PATH}/metadata`, (c) => c.json(metadata(ctx.deps, MODEL_NAME)));
+  app.post(`${MODEL_PATH}:predict`, ctx.limit, async (c) => {
     const type = mediaType(c);
     if (/^(image\/|multipart\/|text\/csv)/.test(type)) {
       throw new BadInputError(
@@ -151,87 +195,114 @@ export function createApp(deps: AppDeps): Hono {
         415,
       );
     }
-    const body = await readJson(c);
-    const rows = body !== null && typeof body === "object" && !Array.isArray(body)
-      ? (body as Record<string, unknown>)
-      : undefined;
-    const columnar = rows !== undefined && !("instances" in rows) && "inputs" in rows;
-    const instances = columnar ? rows.inputs : rows?.instances;
-    if (instances === undefined) {
-      throw new BadInputError(`the body must be a JSON object {"instances": [image, ...]}`);
-    }
-    const x = parseInstances(instances, spec);
-    const count = x.length / (height * width);
-    const probs = await batcher.predict(x, count);
+    const text = await c.req.text();
+    const fast = parsePixelsFast(text, "instances", ctx.spec);
+    const { x, columnar } = fast ? { x: fast, columnar: false } : _slowInstances(text, ctx.spec);
+    const count = x.length / (ctx.spec.height * ctx.spec.width);
+    const probs = await ctx.batcher.predict(x, count);
     const predictions = Array.from(
       { length: count },
       (_, i) => Array.from(probs.subarray(i * classes, (i + 1) * classes)),
     );
     return c.json(columnar ? { outputs: predictions } : { predictions });
   });
+}
 
-  // --- /predict: pixels, images or CSV ----------------------------------------------------------
-  app.post("/predict", limit, async (c) => {
-    const started = clock();
-    const type = mediaType(c);
-    let x: Float32Array;
-    let seen: Float32Array | undefined;
-    if (type === "application/json") {
-      const body = await readJson(c);
-      const obj = body !== null && typeof body === "object" && !Array.isArray(body)
-        ? (body as Record<string, unknown>)
-        : {};
-      if ("pixels" in obj) x = parseInstances([obj.pixels], spec);
-      else if ("instances" in obj) x = parseInstances(obj.instances, spec);
-      else {
-        throw new BadInputError(
-          `the JSON body must be {"pixels": [${height * width} numbers]} or {"instances": [...]}`,
-        );
-      }
-    } else if (type === "image/png" || type === "image/jpeg") {
-      seen = preprocessImage(decodeImage(new Uint8Array(await c.req.arrayBuffer())), height, width);
-      x = seen;
-    } else if (type === "multipart/form-data") {
-      let form: FormData;
-      try {
-        form = await c.req.formData();
-      } catch (err) {
-        throw new BadInputError(`the multipart form cannot be read: ${(err as Error).message}`);
-      }
-      const file = [form.get("image"), form.get("file"), ...form.values()]
-        .find((v): v is File => v instanceof File);
-      if (file === undefined) {
-        throw new BadInputError("the form has no file: upload the image in a field named 'image'");
-      }
-      seen = preprocessImage(decodeImage(new Uint8Array(await file.arrayBuffer())), height, width);
-      x = seen;
-    } else if (type === "text/csv") {
-      x = parseCsvRows(await c.req.text(), spec).x;
-    } else {
-      throw new BadInputError(
-        `unsupported content type '${type || "(none)"}': send ${MEDIA_TYPES}`,
-        415,
-      );
-    }
-    const count = x.length / (height * width);
-    const probs = await batcher.predict(x, count);
-    const results = Array.from({ length: count }, (_, i) => toResult(probs, i));
-    const timeMs = Math.round((clock() - started) * 1000) / 1000;
+/** `:predict` bodies the fast path left alone: parsed, validated, and explained when wrong. */
+function _slowInstances(text: string, spec: InputSpec): { x: Float32Array; columnar: boolean } {
+  const body = parseJson(text);
+  const rows = body !== null && typeof body === "object" && !Array.isArray(body)
+    ? (body as Record<string, unknown>)
+    : undefined;
+  const columnar = rows !== undefined && !("instances" in rows) && "inputs" in rows;
+  const instances = columnar ? rows.inputs : rows?.instances;
+  if (instances === undefined) {
+    throw new BadInputError(`the body must be a JSON object {"instances": [image, ...]}`);
+  }
+  return { x: parseInstances(instances, spec), columnar };
+}
+
+/** `POST /predict`: pixels, images or CSV → digit, label, confidence, probabilities, time. */
+function _predictRoute(app: Hono, ctx: AppContext): void {
+  const { manifest } = ctx.deps;
+  app.post("/predict", ctx.limit, async (c) => {
+    const started = ctx.clock();
+    const { x, seen } = await _readPredictInput(c, ctx.spec);
+    const count = x.length / (ctx.spec.height * ctx.spec.width);
+    const probs = await ctx.batcher.predict(x, count);
+    const results = Array.from({ length: count }, (_, i) => toResult(manifest, probs, i));
+    const timeMs = Math.round((ctx.clock() - started) * 1000) / 1000;
     if (count === 1) {
       const input = seen ? { input: Array.from(seen, (v) => Math.round(v * 255)) } : {};
       return c.json({ ...results[0]!, timeMs, ...input });
     }
     return c.json({ results, timeMs });
   });
+}
 
-  // --- operations ------------------------------------------------------------------------------
+/** The model input of a `/predict` body; `seen` is the preprocessed image of an upload. */
+async function _readPredictInput(
+  c: Context,
+  spec: InputSpec,
+): Promise<{ x: Float32Array; seen?: Float32Array }> {
+  const type = mediaType(c);
+  const { height, width } = spec;
+  if (type === "application/json") {
+    const text = await c.req.text();
+    const fast = parsePixelsFast(text, "pixels", spec);
+    if (fast) return { x: fast };
+    const body = parseJson(text);
+    const obj = body !== null && typeof body === "object" && !Array.isArray(body)
+      ? (body as Record<string, unknown>)
+      : {};
+    if ("pixels" in obj) return { x: parseInstances([obj.pixels], spec) };
+    if ("instances" in obj) return { x: parseInstances(obj.instances, spec) };
+    throw new BadInputError(
+      `the JSON body must be {"pixels": [${height * width} numbers]} or {"instances": [...]}`,
+    );
+  }
+  if (type === "image/png" || type === "image/jpeg") {
+    const bytes = new Uint8Array(await c.req.arrayBuffer());
+    const seen = preprocessImage(decodeImage(bytes), height, width);
+    return { x: seen, seen };
+  }
+  if (type === "multipart/form-data") {
+    const bytes = await _uploadedFile(c);
+    const seen = preprocessImage(decodeImage(bytes), height, width);
+    return { x: seen, seen };
+  }
+  if (type === "text/csv") return { x: parseCsvRows(await c.req.text(), spec).x };
+  throw new BadInputError(
+    `unsupported content type '${type || "(none)"}': send ${MEDIA_TYPES}`,
+    415,
+  );
+}
+
+/** The bytes of the image in a multipart form (field `image`, `file` or the first file). */
+async function _uploadedFile(c: Context): Promise<Uint8Array> {
+  let form: FormData;
+  try {
+    form = await c.req.formData();
+  } catch (err) {
+    throw new BadInputError(`the multipart form cannot be read: ${(err as Error).message}`);
+  }
+  const file = [form.get("image"), form.get("file"), ...form.values()]
+    .find((v): v is File => v instanceof File);
+  if (file === undefined) {
+    throw new BadInputError("the form has no file: upload the image in a field named 'image'");
+  }
+  return new Uint8Array(await file.arrayBuffer());
+}
+
+function _operationsRoutes(app: Hono, ctx: AppContext): void {
   app.get("/healthz", (c) => c.json({ status: "ok", model: MODEL_NAME }));
-  app.get("/metrics", (c) => {
-    c.header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-    return c.body(metrics.render());
+  app.get("/metrics", async (c) => {
+    c.header("Content-Type", ctx.metrics.contentType);
+    return c.body(await ctx.metrics.render());
   });
+}
 
-  // --- the page --------------------------------------------------------------------------------
+function _pageRoutes(app: Hono): void {
   for (const path of PAGE_PATHS) {
     app.get(path, async (c) => {
       const asset = await readPageAsset(path);
@@ -242,13 +313,23 @@ export function createApp(deps: AppDeps): Hono {
       return c.body(asset.body as Uint8Array<ArrayBuffer>);
     });
   }
+}
 
-  app.notFound((c) =>
-    c.json({
+/** 405 with `Allow` for a known path, 404 for an unknown one, JSON errors without stacks. */
+function _fallbacks(app: Hono): void {
+  app.notFound((c) => {
+    const allowed = _allowedMethods(app, c.req.path);
+    if (allowed.length > 0) {
+      c.header("Allow", allowed.join(", "));
+      return c.json({
+        error: `${c.req.method} is not allowed on ${c.req.path}: use ${allowed.join(" or ")}`,
+      }, 405);
+    }
+    return c.json({
       error: `no such endpoint: ${c.req.method} ${c.req.path} ` +
-        `(try POST /predict, POST ${modelPath}:predict, GET ${modelPath}/metadata or GET /)`,
-    }, 404)
-  );
+        `(try POST /predict, POST ${MODEL_PATH}:predict, GET ${MODEL_PATH}/metadata or GET /)`,
+    }, 404);
+  });
   app.onError((err, c) => {
     if (err instanceof BadInputError) return c.json({ error: err.message }, err.status);
     if (err instanceof HTTPException) {
@@ -258,7 +339,15 @@ export function createApp(deps: AppDeps): Hono {
     console.error(`error: ${c.req.method} ${c.req.path} failed: ${(err as Error)?.message ?? err}`);
     return c.json({ error: "internal server error" }, 500);
   });
-  return app;
+}
+
+/** The methods with a route on exactly `path` (GET brings HEAD, which Hono answers from it). */
+function _allowedMethods(app: Hono, path: string): string[] {
+  const methods = new Set(
+    app.routes.filter((r) => r.path === path && r.method !== "ALL").map((r) => r.method),
+  );
+  if (methods.has("GET")) methods.add("HEAD");
+  return [...methods];
 }
 
 /** TF Serving's metadata shape, plus the manifest's facts under `digits`. */

@@ -5,12 +5,17 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { LoadedRun } from "../models/model_io.ts";
-import type { BatchPredictFn } from "./micro_batcher.ts";
+import type { BatchPredictFn } from "./continuous_batcher.ts";
 
 /**
  * Wraps a loaded run as a {@linkcode BatchPredictFn}: `count` NHWC images in [0, 1] in, softmax
- * probabilities out (averaged over the members of an ensemble). Runs inside `tf.tidy`, so no
- * tensor outlives a call.
+ * probabilities out (averaged over the members of an ensemble).
+ *
+ * One model call makes one input tensor (from the batcher's preallocated buffer for that batch
+ * size) and keeps nothing: everything runs inside `tf.tidy`, so no tensor outlives a call and
+ * `tf.memory().numTensors` is the same before and after. On the CPU backends (native, wasm, cpu)
+ * the probabilities are read synchronously, which saves a promise hop per call; WebGPU reads them
+ * asynchronously, as it must.
  *
  * @example
  * ```ts ignore
@@ -22,14 +27,18 @@ import type { BatchPredictFn } from "./micro_batcher.ts";
  */
 export function createModelPredictor(run: LoadedRun): BatchPredictFn {
   const [h, w, c] = run.manifest.inputShape;
-  return async (x, count) => {
-    const probs = tf.tidy(() => {
+  const models = run.models;
+  const forward = (x: Float32Array, count: number) =>
+    tf.tidy(() => {
       const input = tf.tensor4d(x, [count, h, w, c]);
-      const outputs = run.models.map((m) => m.predict(input) as tf.Tensor);
+      const outputs = models.map((m) => m.predict(input) as tf.Tensor);
       return outputs.length === 1 ? outputs[0]! : tf.addN(outputs).div(outputs.length);
     });
+  return async (x, count) => {
+    const probs = forward(x, count);
     try {
-      return (await probs.data()) as Float32Array;
+      if (tf.getBackend() === "webgpu") return (await probs.data()) as Float32Array;
+      return probs.dataSync() as Float32Array;
     } finally {
       probs.dispose();
     }

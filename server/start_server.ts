@@ -18,7 +18,7 @@ export interface StartServerOptions extends ServerOptions {
   host: string;
   /** Port (0 picks a free one). */
   port: number;
-  /** tfjs backend name for inference (see `selectBackend`). */
+  /** tfjs backend name for inference (see `selectBackend`; `auto` picks the fastest). */
   backend: string;
 }
 
@@ -47,8 +47,8 @@ function isLoopback(host: string): boolean {
  *
  * @example
  * ```ts ignore
- * const s = await startServer({ modelDir: "runs/x", host: "127.0.0.1", port: 0, backend: "wasm",
- *   maxBatch: 64, batchTimeoutMs: 2, maxBodyBytes: 1 << 20 });
+ * const s = await startServer({ modelDir: "runs/x", host: "127.0.0.1", port: 0, backend: "auto",
+ *   maxBatch: 64, batchTimeoutMs: 0, maxBodyBytes: 1 << 20 });
  * console.log(s.url);
  * await s.shutdown();
  * ```

@@ -1,32 +1,32 @@
 import type { MiddlewareHandler } from "hono";
-import { matchedRoutes } from "hono/route";
 import type { ServerMetrics } from "../server_metrics.ts";
+import { routeLabel } from "./route_label.ts";
 
 /**
- * Middleware that records every request's route pattern, method, status and latency in `metrics`.
- * Paths that match no route are recorded as `unmatched`, so clients cannot grow the label set.
+ * Middleware that records every request's route pattern, method, status and latency in `metrics`
+ * (through `@hono/prometheus`), and counts responses with status 400 or more as errors. Paths
+ * that match no route are recorded as `unmatched`, so clients cannot grow the label set.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Hono } from "hono";
  * import { ServerMetrics } from "../server_metrics.ts";
  * import { recordMetrics } from "./record_metrics.ts";
  * const metrics = new ServerMetrics();
- * const app = new Hono().use(recordMetrics(metrics, performance.now.bind(performance)));
+ * const app = new Hono().use(recordMetrics(metrics));
  * app.get("/ping", (c) => c.text("pong"));
  * await app.request("/ping");
- * console.assert(metrics.render().includes('route="/ping"'));
+ * await app.request("/nope");
+ * const text = await metrics.render();
+ * assert.match(text, /digits_http_requests_total\{[^}]*route="\/ping"[^}]*\} 1/);
+ * assert.match(text, /digits_http_errors_total\{route="unmatched",status="404"\} 1/);
  * ```
  */
-export function recordMetrics(metrics: ServerMetrics, clock: () => number): MiddlewareHandler {
+export function recordMetrics(metrics: ServerMetrics): MiddlewareHandler {
+  const requests = metrics.requestMiddleware;
   return async function recordMetricsMiddleware(c, next) {
-    const start = clock();
-    try {
-      await next();
-    } finally {
-      const handler = matchedRoutes(c).findLast((r) => r.method !== "ALL");
-      const route = handler?.path ?? "unmatched";
-      metrics.recordRequest(route, c.req.method, c.res.status, (clock() - start) / 1000);
-    }
+    await requests(c, next);
+    if (c.res.status >= 400) metrics.recordError(routeLabel(c), c.res.status);
   };
 }

@@ -29,7 +29,9 @@ Deno.test("serve command prints URL, model, backend and warm-up, serves, and sto
   lines.push(...buffer.split("\n"));
   assert.ok(url, `no URL in: ${buffer}`);
   assert.match(buffer, /serving .*mnist-mlp \(mlp, val_acc 0\.9\d+\)/);
-  assert.match(buffer, /backend wasm/);
+  // The default backend is chosen as training chooses it, with the reason printed.
+  assert.match(buffer, /backend (native|wasm|cpu|webgpu) \(auto: /);
+  assert.match(buffer, /continuous batching: up to 64 images per call, 0 ms extra wait/);
   assert.match(buffer, /warm-up \d+(\.\d+)? ms/);
   const health = await fetch(`${url}healthz`);
   assert.equal(health.status, 200);

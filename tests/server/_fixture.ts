@@ -4,7 +4,7 @@ import { loadRun } from "../../models/model_io.ts";
 import { selectBackend } from "../../backend/select_backend.ts";
 import { createModelPredictor } from "../../server/create_model_predictor.ts";
 import { createApp, type ServerOptions } from "../../server/create_app.ts";
-import type { BatchPredictFn } from "../../server/micro_batcher.ts";
+import type { BatchPredictFn } from "../../server/continuous_batcher.ts";
 import { ServerMetrics } from "../../server/server_metrics.ts";
 
 export const FIXTURE_MODEL = new URL("../fixtures/models/mnist-mlp", import.meta.url).pathname;
@@ -13,7 +13,7 @@ export const FIXTURE_IMAGES = new URL("../fixtures/images/", import.meta.url).pa
 export const DEFAULT_OPTIONS: ServerOptions = {
   maxBodyBytes: 1024 * 1024,
   maxBatch: 64,
-  batchTimeoutMs: 2,
+  batchTimeoutMs: 0,
 };
 
 let loaded: Promise<{ predictor: BatchPredictFn; manifest: Manifest }> | undefined;

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { createApp } from "../../server/create_app.ts";
 import { ServerMetrics } from "../../server/server_metrics.ts";
 import {
@@ -10,6 +11,18 @@ import {
 } from "./_fixture.ts";
 
 const PREDICT = "/v1/models/digits:predict";
+
+/** A metric family as parse-prometheus-text-format gives it. */
+type Family = {
+  name: string;
+  type: string;
+  metrics: {
+    labels?: Record<string, string>;
+    value?: string;
+    buckets?: Record<string, string>;
+    count?: string;
+  }[];
+};
 const json = (body: unknown) => ({
   method: "POST",
   headers: { "content-type": "application/json" },
@@ -325,9 +338,38 @@ Deno.test("createApp bad input answers 400/413/415/404 with a JSON error naming 
     404,
     /no such endpoint/,
   );
-  await expectError(await app.request("/predict"), 404, /GET \/predict/);
   // The server still answers after all that.
   assert.equal((await app.request("/healthz")).status, 200);
+});
+
+Deno.test("createApp answers a wrong method on a known path with 405 and Allow", async () => {
+  const { app } = await fixtureApp();
+  const cases = [
+    ["/predict", "GET", "POST"],
+    [PREDICT, "GET", "POST"],
+    [PREDICT, "PUT", "POST"],
+    ["/v1/models/digits", "POST", "GET, HEAD"],
+    ["/v1/models/digits/metadata", "DELETE", "GET, HEAD"],
+    ["/healthz", "POST", "GET, HEAD"],
+    ["/metrics", "PATCH", "GET, HEAD"],
+    ["/", "POST", "GET, HEAD"],
+    ["/assets/app.js", "PUT", "GET, HEAD"],
+  ] as const;
+  for (const [path, method, allow] of cases) {
+    const res = await app.request(path, { method, body: method === "GET" ? null : "{}" });
+    assert.equal(res.headers.get("allow"), allow, `${method} ${path}`);
+    await expectError(res, 405, new RegExp(`${method} is not allowed on .*: use`));
+  }
+  // HEAD on a GET route is allowed (Hono answers it from the GET handler).
+  assert.equal((await app.request("/healthz", { method: "HEAD" })).status, 200);
+  // An unknown path stays 404, whatever the method.
+  const res = await app.request("/nope", { method: "POST", body: "{}" });
+  assert.equal(res.headers.get("allow"), null);
+  await expectError(res, 404, /no such endpoint: POST \/nope/);
+  // Metrics name the known path of a 405, never a raw unknown one.
+  const text = await (await app.request("/metrics")).text();
+  assert.match(text, /digits_http_errors_total\{route="\/predict",status="405"\} 1/);
+  assert.match(text, /digits_http_errors_total\{route="unmatched",status="404"\} 1/);
 });
 
 Deno.test("createApp answers a model failure with a JSON 500 that leaks nothing", async () => {
@@ -413,46 +455,65 @@ Deno.test("createApp /healthz and /metrics report requests, errors, latency and 
   const res = await app.request("/metrics");
   assert.match(res.headers.get("content-type") ?? "", /text\/plain/);
   const text = await res.text();
-  assert.match(
-    text,
-    /digits_http_requests_total\{route="\/predict",method="POST",status="200"\} 1/,
+  const families: Family[] = parsePrometheusTextFormat(text);
+  const family = (name: string) => families.find((f) => f.name === name);
+  const requests = family("digits_http_requests_total")!.metrics;
+  const count = (route: string, method: string, status: string) =>
+    requests.find((r) =>
+      r.labels?.route === route && r.labels?.method === method && r.labels?.status === status
+    )?.value;
+  assert.equal(count("/predict", "POST", "200"), "1");
+  assert.equal(count("/predict", "POST", "400"), "1");
+  assert.equal(count("unmatched", "GET", "404"), "1");
+  assert.deepEqual(
+    family("digits_http_errors_total")!.metrics.map((e) => [e.labels?.route, e.labels?.status]),
+    [["/predict", "400"], ["unmatched", "404"]],
   );
-  assert.match(
-    text,
-    /digits_http_requests_total\{route="\/predict",method="POST",status="400"\} 1/,
-  );
-  assert.match(text, /digits_http_requests_total\{route="unmatched",method="GET",status="404"\} 1/);
-  assert.match(text, /digits_http_errors_total\{route="\/predict",status="400"\} 1/);
-  assert.match(text, /# TYPE digits_http_request_duration_seconds histogram/);
-  assert.match(text, /digits_http_request_duration_seconds_count\{route="\/predict"\} 2/);
-  assert.match(text, /digits_batch_size_bucket\{le="1"\} 1/);
-  assert.match(text, /digits_batch_size_count 1/);
-  assert.match(text, /process_resident_memory_bytes \d+/);
+  assert.equal(family("digits_http_request_duration_seconds")?.type, "HISTOGRAM");
+  const batches = family("digits_batch_size")!;
+  assert.equal(batches.type, "HISTOGRAM");
+  assert.equal(batches.metrics[0]!.count, "1");
+  assert.equal(batches.metrics[0]!.buckets?.["1"], "1");
+  assert.deepEqual(family("digits_backend_info")!.metrics[0]!.labels, {
+    backend: "wasm",
+    reason: "test",
+  });
+  assert.ok(Number(family("process_resident_memory_bytes")!.metrics[0]!.value) > 0);
 });
 
 Deno.test("createApp groups concurrent requests into one model call", async () => {
   const { manifest } = await fixtureModel();
   const calls: number[] = [];
-  const predictor = (x: Float32Array, n: number) => {
+  // The first model call holds until every request has arrived, as a slow model would.
+  let release: () => void = () => {};
+  const held = new Promise<void>((r) => release = r);
+  const predictor = async (x: Float32Array, n: number) => {
     calls.push(n);
     assert.equal(x.length, n * 784);
-    return Promise.resolve(new Float32Array(n * 10).fill(0.1));
+    if (calls.length === 1) await held;
+    return new Float32Array(n * 10).fill(0.1);
   };
   const metrics = new ServerMetrics();
   const app = createApp({
     predictor,
     manifest,
-    options: { ...DEFAULT_OPTIONS, maxBatch: 16, batchTimeoutMs: 20 },
+    options: { ...DEFAULT_OPTIONS, maxBatch: 16 },
     metrics,
   });
   const pixels = Array(784).fill(0);
-  const responses = await Promise.all(
-    Array.from({ length: 40 }, () => app.request(PREDICT, json({ instances: [pixels] }))),
+  const first = app.request(PREDICT, json({ instances: [pixels] }));
+  while (calls.length === 0) await new Promise((r) => setTimeout(r, 1));
+  const rest = Array.from(
+    { length: 40 },
+    () => app.request(PREDICT, json({ instances: [pixels] })),
   );
+  await new Promise((r) => setTimeout(r, 50)); // all 40 are queued behind the first call
+  release();
+  const responses = await Promise.all([first, ...rest]);
   assert.ok(responses.every((r) => r.status === 200));
-  assert.deepEqual(calls, [16, 16, 8], "40 concurrent requests → 3 model calls of ≤ 16");
-  assert.deepEqual(metrics.batchStats(), { calls: 3, images: 40, largest: 16 });
+  assert.deepEqual(calls, [1, 16, 16, 8], "a lone first call, then the 40 queued in calls of ≤ 16");
+  assert.deepEqual(metrics.batchStats(), { calls: 4, images: 41, largest: 16 });
   const text = await (await app.request("/metrics")).text();
-  assert.match(text, /digits_batch_size_bucket\{le="8"\} 1/);
-  assert.match(text, /digits_batch_size_bucket\{le="16"\} 3/);
+  assert.match(text, /^digits_batch_size_bucket\{le="8"\} 2$/m);
+  assert.match(text, /^digits_batch_size_bucket\{le="16"\} 4$/m);
 });

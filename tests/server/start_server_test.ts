@@ -9,7 +9,7 @@ const base = {
   port: 0,
   backend: "wasm",
   maxBatch: 64,
-  batchTimeoutMs: 2,
+  batchTimeoutMs: 0,
   maxBodyBytes: 1024 * 1024,
 };
 
@@ -93,14 +93,15 @@ Deno.test("serve load test: 3 rounds of 10,000 requests from 64 clients, zero er
 });
 
 Deno.test("startServer shutdown finishes in-flight requests, then stops listening", async () => {
-  const s = await startServer({ ...base, batchTimeoutMs: 200, maxBatch: 64 });
-  const body = JSON.stringify({ instances: [Array(784).fill(0)] });
-  // The batch timeout holds these requests in flight while shutdown begins.
+  const s = await startServer({ ...base, maxBatch: 64, maxBodyBytes: 64 << 20 });
+  // Large requests (2,000 images each, 32 model calls apiece) are still running when shutdown
+  // begins.
+  const body = JSON.stringify({ instances: Array(2000).fill(Array(784).fill(0)) });
   const inflight = Array.from(
     { length: 5 },
     () => fetch(`${s.url}v1/models/digits:predict`, { method: "POST", body }),
   );
-  await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 20));
   const stopping = s.shutdown();
   const responses = await Promise.all(inflight);
   assert.deepEqual(responses.map((r) => r.status), [200, 200, 200, 200, 200]);
