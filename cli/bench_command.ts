@@ -13,14 +13,16 @@ same run when the peer is installed (pandas for pipeline, PyTorch for train).
              augmentation, peak RSS, and pandas.read_csv on the same file (default)
   train      training and inference images/s per backend for small-cnn-ref and kaggle-cnn,
              GFLOP/s, and the same step in PyTorch (2 threads)
-  serve      requests/s and p50/p99 latency at 1, 16 and 64 clients, batching on and off;
-             a load test with error count and RSS over time
+  serve      requests/s, p50/p99 latency, errors and RSS at 1, 16 and 64 clients, batching on
+             and off, for the fixture MLP, a fixture CNN trained in seconds and each --model
+             run folder; load from wrk when installed (DIGITS_BENCH_SECONDS per cell, 5)
   all        all of the above
 
 Options:
   --json             one JSON object per measurement
   --backend NAME     (train) limit to this backend; repeatable
-  --model NAME       (train) limit to this model; repeatable
+  --model NAME       (train) limit to this model; (serve) also serve this run folder;
+                     repeatable
   -h, --help         show this help`;
 
 /** Runs the chosen benchmark suite. */
@@ -57,7 +59,7 @@ export async function run(args: string[]): Promise<number> {
       }
       case "serve": {
         const { runServeBench } = await import("../bench/serve_bench.ts");
-        await runServeBench({ json });
+        await runServeBench({ json, models: stringListFlag(values, "model") });
         break;
       }
       default:

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { setImmediate } from "node:timers";
+
 /**
  * A batched model call: `x` holds `count` images (NHWC floats in [0, 1], one after another); it
  * resolves to `count * classes` probabilities, one row per image. `x` is the batcher's buffer for
@@ -33,9 +35,12 @@ export interface ContinuousBatcherOptions {
   onBatch?: (size: number) => void;
 }
 
-/** Resolves after the event loop has run once (timers and I/O), not after a fixed time. */
+/**
+ * Resolves after the event loop has polled I/O once, not after a fixed time: `setImmediate`
+ * (a few µs here), where `setTimeout(0)` takes about 2 ms in Deno.
+ */
 function _yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 interface Pending {

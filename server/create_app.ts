@@ -195,7 +195,7 @@ function _tfServingRoutes(app: Hono, ctx: AppContext): void {
         415,
       );
     }
-    const text = await c.req.text();
+    const text = await _readBody(c, "text");
     const fast = parsePixelsFast(text, "instances", ctx.spec);
     const { x, columnar } = fast ? { x: fast, columnar: false } : _slowInstances(text, ctx.spec);
     const count = x.length / (ctx.spec.height * ctx.spec.width);
@@ -248,7 +248,7 @@ async function _readPredictInput(
   const type = mediaType(c);
   const { height, width } = spec;
   if (type === "application/json") {
-    const text = await c.req.text();
+    const text = await _readBody(c, "text");
     const fast = parsePixelsFast(text, "pixels", spec);
     if (fast) return { x: fast };
     const body = parseJson(text);
@@ -262,7 +262,7 @@ async function _readPredictInput(
     );
   }
   if (type === "image/png" || type === "image/jpeg") {
-    const bytes = new Uint8Array(await c.req.arrayBuffer());
+    const bytes = new Uint8Array(await _readBody(c, "arrayBuffer"));
     const seen = preprocessImage(decodeImage(bytes), height, width);
     return { x: seen, seen };
   }
@@ -271,11 +271,26 @@ async function _readPredictInput(
     const seen = preprocessImage(decodeImage(bytes), height, width);
     return { x: seen, seen };
   }
-  if (type === "text/csv") return { x: parseCsvRows(await c.req.text(), spec).x };
+  if (type === "text/csv") return { x: parseCsvRows(await _readBody(c, "text"), spec).x };
   throw new BadInputError(
     `unsupported content type '${type || "(none)"}': send ${MEDIA_TYPES}`,
     415,
   );
+}
+
+/**
+ * The request body. A body that cannot be read (the client went away mid-request, as load
+ * generators do when they stop) is the client's problem: 400, not a logged 500.
+ */
+async function _readBody(c: Context, as: "text"): Promise<string>;
+async function _readBody(c: Context, as: "arrayBuffer"): Promise<ArrayBuffer>;
+async function _readBody(c: Context, as: "text" | "arrayBuffer"): Promise<string | ArrayBuffer> {
+  try {
+    return as === "text" ? await c.req.text() : await c.req.arrayBuffer();
+  } catch (err) {
+    if (err instanceof HTTPException) throw err; // the body limit's 413
+    throw new BadInputError(`the request body cannot be read: ${(err as Error).message}`);
+  }
 }
 
 /** The bytes of the image in a multipart form (field `image`, `file` or the first file). */

@@ -93,15 +93,17 @@ Deno.test("serve load test: 3 rounds of 10,000 requests from 64 clients, zero er
 });
 
 Deno.test("startServer shutdown finishes in-flight requests, then stops listening", async () => {
-  const s = await startServer({ ...base, maxBatch: 64, maxBodyBytes: 64 << 20 });
-  // Large requests (2,000 images each, 32 model calls apiece) are still running when shutdown
-  // begins.
-  const body = JSON.stringify({ instances: Array(2000).fill(Array(784).fill(0)) });
+  const s = await startServer({ ...base, batchTimeoutMs: 200, maxBatch: 64 });
+  const body = JSON.stringify({ instances: [Array(784).fill(0)] });
+  // Requests that queue behind the first model call wait up to 200 ms for company, so they are
+  // in flight while shutdown begins.
   const inflight = Array.from(
     { length: 5 },
     () => fetch(`${s.url}v1/models/digits:predict`, { method: "POST", body }),
   );
-  await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, 50));
+  const queued = s.metrics.batchStats().images;
+  assert.ok(queued < 5, `${5 - queued} of 5 requests still in flight`);
   const stopping = s.shutdown();
   const responses = await Promise.all(inflight);
   assert.deepEqual(responses.map((r) => r.status), [200, 200, 200, 200, 200]);
