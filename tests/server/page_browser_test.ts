@@ -40,7 +40,7 @@ Deno.test({
       port: 0,
       backend: "wasm",
       maxBatch: 64,
-      batchTimeoutMs: 2,
+      batchTimeoutMs: 0,
       maxBodyBytes: 1024 * 1024,
     });
     const browser = await chromium.launch({

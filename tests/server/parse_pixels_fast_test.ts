@@ -51,7 +51,7 @@ Deno.test("parsePixelsFast leaves every unusual or bad body to the explaining pa
   }
   assert.equal(parsePixelsFast('{"instances": [[1, 2, 3]]}', "pixels", spec), undefined);
   assert.deepEqual(
-    Array.from(parsePixelsFast('{"pixels":[0,2.55e2,-0]}', "pixels", spec)!),
+    Array.from(parsePixelsFast('{"pixels":[0,2.55e2,0.0]}', "pixels", spec)!),
     [0, 1, 0],
   );
 });
