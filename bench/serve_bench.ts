@@ -8,8 +8,10 @@
  * serve). Each model is served (`deno task serve`, backend `auto` unless `DIGITS_BENCH_BACKEND` is
  * set) with continuous batching on (`--max-batch 64`) and off (`--max-batch 1`), and loaded by
  * `wrk` (apt) where installed, else by a Deno client child process, at 1, 16 and 64 clients, for
- * `DIGITS_BENCH_SECONDS` (default 5) seconds per cell. Each row prints req/s, p50 and p99 latency,
- * errors (transport errors and non-200 answers), model calls, the mean batch and the server's RSS.
+ * `DIGITS_BENCH_SECONDS` (default 5) seconds per cell; `DIGITS_BENCH_WAIT_MS=N` adds a third
+ * mode, batching with `--batch-timeout-ms N`, to measure whether a wait helps. Each row prints
+ * req/s, p50 and p99 latency, errors (transport errors and non-200 answers), model calls, the mean
+ * batch and the server's RSS.
  * Figures only; nothing passes or fails. Every request is one 784-pixel image as TF Serving JSON.
  *
  * @module
@@ -127,11 +129,16 @@ async function _benchModel(
   json: boolean,
 ): Promise<void> {
   const backend = Deno.env.get("DIGITS_BENCH_BACKEND") ?? "auto";
-  for (const batching of ["on", "off"] as const) {
-    const server = await startServe(
-      ["--backend", backend, "--max-batch", batching === "on" ? "64" : "1"],
-      model.dir,
-    );
+  const waitMs = Deno.env.get("DIGITS_BENCH_WAIT_MS");
+  const modes: Record<string, string[]> = {
+    on: ["--max-batch", "64"],
+    off: ["--max-batch", "1"],
+    ...(waitMs
+      ? { [`on+${waitMs}ms wait`]: ["--max-batch", "64", "--batch-timeout-ms", waitMs] }
+      : {}),
+  };
+  for (const [batching, flags] of Object.entries(modes)) {
+    const server = await startServe(["--backend", backend, ...flags], model.dir);
     try {
       if (!json) {
         console.log(`\n${model.name}: ${server.backend}; batching ${batching}`);

@@ -29,7 +29,7 @@ export interface RunningServer {
   url: string;
   manifest: Manifest;
   backend: { name: string; reason: string };
-  /** Milliseconds the first (warm-up) prediction took. */
+  /** Milliseconds the warm-up predictions (one image, then one full batch) took. */
   warmupMs: number;
   metrics: ServerMetrics;
   /** Stops accepting connections, lets in-flight requests finish, then resolves. */
@@ -65,7 +65,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const predictor = createModelPredictor(run);
   const [h, w, c] = run.manifest.inputShape;
   const started = performance.now();
-  await predictor(new Float32Array(h * w * c), 1);
+  // One lone image and one full batch: the first call of each size pays for kernel set-up.
+  for (const n of new Set([1, options.maxBatch])) {
+    await predictor(new Float32Array(n * h * w * c), n);
+  }
   const warmupMs = performance.now() - started;
   const metrics = new ServerMetrics();
   const app = createApp({
