@@ -1,0 +1,50 @@
+/**
+ * Checks a row-major batch of class probabilities against its labels, the shared input check of the
+ * calibration functions (`fitTemperature`, `reliabilityBins`, `expectedCalibrationError`).
+ * Throws a `RangeError` naming the function, the row and the value to fix.
+ *
+ * @module
+ */
+
+/** Throws unless `probs` holds `labels.length` rows of `numClasses` finite values in [0, 1]. */
+export function _checkProbabilities(
+  caller: string,
+  probs: ArrayLike<number>,
+  labels: ArrayLike<number> | undefined,
+  numClasses: number,
+): void {
+  if (!Number.isInteger(numClasses) || numClasses < 2) {
+    throw new RangeError(`${caller}: numClasses must be an integer ≥ 2, got ${numClasses}`);
+  }
+  if (probs.length % numClasses !== 0) {
+    throw new RangeError(
+      `${caller}: ${probs.length} probabilities is not a whole number of rows of ${numClasses}`,
+    );
+  }
+  const rows = probs.length / numClasses;
+  if (labels !== undefined && labels.length !== rows) {
+    throw new RangeError(
+      `${caller}: expected ${labels.length * numClasses} probabilities (${labels.length} rows × ` +
+        `${numClasses}), got ${probs.length}`,
+    );
+  }
+  for (let i = 0; i < probs.length; i++) {
+    const p = probs[i]!;
+    if (!(p >= 0 && p <= 1)) {
+      const row = Math.floor(i / numClasses);
+      throw new RangeError(
+        `${caller}: row ${row + 1}, class ${i % numClasses} has probability ${p}; ` +
+          `expected a number in [0, 1] (softmax outputs)`,
+      );
+    }
+  }
+  if (labels === undefined) return;
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i]!;
+    if (!Number.isInteger(label) || label < 0 || label >= numClasses) {
+      throw new RangeError(
+        `${caller}: row ${i + 1} has label ${label}, expected an integer 0..${numClasses - 1}`,
+      );
+    }
+  }
+}
