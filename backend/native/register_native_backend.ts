@@ -7,13 +7,15 @@
 import * as tf from "@tensorflow/tfjs";
 import { _loadOpenBlas } from "./_openblas.ts";
 import { _NativeBackend } from "./_native_backend.ts";
-import type { _Fallback, _KernelArgs, _NativeKernel } from "./_kernel_types.ts";
+import type { _Fallback, _NativeKernel } from "./_kernel_types.ts";
 import { _matMulKernels } from "./_matmul_kernels.ts";
 import { _conv2dKernels } from "./_conv2d_kernels.ts";
 import { _maxPoolKernels } from "./_max_pool_kernels.ts";
 import { _batchNormTrainingKernels } from "./_batch_norm_training_kernels.ts";
 import { _elementwiseKernels } from "./_elementwise_kernels.ts";
 import { _reduceKernels } from "./_reduce_kernels.ts";
+import { _loadDnnl } from "./_dnnl.ts";
+import { _dnnlKernels } from "./_dnnl_kernels.ts";
 
 /** The tfjs backend name this module registers. */
 export const NATIVE_BACKEND_NAME = "native";
@@ -66,6 +68,7 @@ function register(): NativeBackendStatus {
   const blas = _loadOpenBlas();
   if (typeof blas === "string") return { ok: false, reason: blas };
 
+  const dnnl = _loadDnnl();
   const cpuKernels = tf.getKernelsForBackend("cpu");
   if (cpuKernels.length === 0) {
     return { ok: false, reason: "the tfjs cpu backend's kernels are not registered" };
@@ -78,17 +81,34 @@ function register(): NativeBackendStatus {
   if (!registered) {
     return { ok: false, reason: `a tfjs backend named '${NATIVE_BACKEND_NAME}' already exists` };
   }
-  const native = new Map<string, _NativeKernel>();
-  const kernels = [
+  // Later entries override earlier ones of the same name and fall back to them (see below).
+  const kernels: _NativeKernel[] = [
     ..._matMulKernels(blas),
     ..._conv2dKernels(blas),
     ..._maxPoolKernels(),
     ..._elementwiseKernels(),
     ..._reduceKernels(),
+    ...(typeof dnnl === "string" ? [] : _dnnlKernels(dnnl)),
   ];
-  for (const k of kernels) {
-    native.set(k.kernelName, k);
-  }
+  const count = registerOverrides(cpuKernels, kernels);
+  const dnnlNote = typeof dnnl === "string"
+    ? `; oneDNN unavailable, convolutions on OpenBLAS (${dnnl})`
+    : `; ${dnnl.description}`;
+  return {
+    ok: true,
+    reason: `OpenBLAS ${blas.path} (core ${blas.coreName}, ${blas.threads} threads)${dnnlNote}; ` +
+      `${count} native kernels`,
+  };
+}
+
+/**
+ * Registers every cpu kernel and this project's fused batch norm kernels on the native backend,
+ * each wrapped by the native kernels of its name: a native kernel that skips a case calls the
+ * one listed before it, down to the cpu (or JS-loop) kernel. Returns how many kernel names have
+ * a native implementation.
+ */
+function registerOverrides(cpuKernels: tf.KernelConfig[], kernels: _NativeKernel[]): number {
+  const base = new Map<string, tf.KernelConfig>();
   for (const config of cpuKernels) {
     const cpuFunc = config.kernelFunc as unknown as _Fallback;
     // Every cpu kernel reports its outputs, which may alias pooled arrays (see _NativeBackend).
@@ -97,22 +117,27 @@ function register(): NativeBackendStatus {
       args.backend.noteForeignOutputs(args.inputs, out);
       return out;
     };
-    const override = native.get(config.kernelName);
-    const kernelFunc = override === undefined
-      ? fallback
-      : (args: _KernelArgs) => override.kernelFunc(args, fallback);
-    tf.registerKernel({
+    base.set(config.kernelName, {
       ...config,
       backendName: NATIVE_BACKEND_NAME,
-      kernelFunc: kernelFunc as unknown as tf.KernelFunc,
+      kernelFunc: fallback as unknown as tf.KernelFunc,
     });
   }
   // Kernels tfjs has no cpu version of: the fused training-mode batch norm and its gradient.
   const fused = _batchNormTrainingKernels(NATIVE_BACKEND_NAME);
-  for (const k of fused) tf.registerKernel(k);
-  return {
-    ok: true,
-    reason: `OpenBLAS ${blas.path} (core ${blas.coreName}, ${blas.threads} threads); ` +
-      `${native.size + fused.length} native kernels`,
-  };
+  for (const config of fused) base.set(config.kernelName, config);
+  const funcs = new Map<string, _Fallback>();
+  for (const [name, config] of base) funcs.set(name, config.kernelFunc as unknown as _Fallback);
+  // Names with a native implementation: the fused batch norm, and every overridden cpu kernel.
+  const native = new Set(fused.map((c) => c.kernelName));
+  for (const k of kernels) {
+    const below = funcs.get(k.kernelName);
+    if (below === undefined) continue; // no such kernel in this tfjs
+    funcs.set(k.kernelName, (args) => k.kernelFunc(args, below));
+    native.add(k.kernelName);
+  }
+  for (const [name, config] of base) {
+    tf.registerKernel({ ...config, kernelFunc: funcs.get(name) as unknown as tf.KernelFunc });
+  }
+  return native.size;
 }
