@@ -455,6 +455,10 @@ let loaded: _DnnlLibrary | string | undefined;
  */
 export function _loadDnnl(): _DnnlLibrary | string {
   if (loaded !== undefined) return loaded;
+  if (Deno.env.get("DIGITS_DNNL") === "off") {
+    loaded = "turned off with DIGITS_DNNL=off";
+    return loaded;
+  }
   // OpenMP threads that spin-wait between primitives starve the JS thread and OpenBLAS's threads
   // on a 2-core machine: with the default policy, under load, one conv gradient took 20–50 ms
   // and sometimes seconds instead of 1–4 ms. Sleeping workers cost a wake-up per primitive
