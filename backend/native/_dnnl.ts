@@ -452,13 +452,18 @@ let loaded: _DnnlLibrary | string | undefined;
 
 /**
  * Loads oneDNN once. Returns the library, or why it is unavailable and how to install it.
+ * DIGITS_DNNL=off leaves it out (the native backend then runs OpenBLAS and JS loops only).
  */
 export function _loadDnnl(): _DnnlLibrary | string {
   if (loaded !== undefined) return loaded;
-  if (Deno.env.get("DIGITS_DNNL") === "off") {
-    loaded = "turned off with DIGITS_DNNL=off";
-    return loaded;
-  }
+  loaded = Deno.env.get("DIGITS_DNNL") === "off"
+    ? "turned off with DIGITS_DNNL=off"
+    : _openDnnl(LIBRARY_CANDIDATES);
+  return loaded;
+}
+
+/** Opens the first of `candidates` that is a usable oneDNN 2.x (uncached; tests call it). */
+export function _openDnnl(candidates: readonly string[]): _DnnlLibrary | string {
   // OpenMP threads that spin-wait between primitives starve the JS thread and OpenBLAS's threads
   // on a 2-core machine: with the default policy, under load, one conv gradient took 20–50 ms
   // and sometimes seconds instead of 1–4 ms. Sleeping workers cost a wake-up per primitive
@@ -469,7 +474,7 @@ export function _loadDnnl(): _DnnlLibrary | string {
     Deno.env.set("OMP_WAIT_POLICY", "passive");
   }
   const failures: string[] = [];
-  for (const path of LIBRARY_CANDIDATES) {
+  for (const path of candidates) {
     let lib: Deno.DynamicLibrary<typeof SYMBOLS>;
     try {
       lib = Deno.dlopen(path, SYMBOLS);
@@ -486,16 +491,15 @@ export function _loadDnnl(): _DnnlLibrary | string {
     }
     const threads = Deno.env.get("OMP_NUM_THREADS");
     const runtime = version.cpuRuntime === 2 ? "OpenMP" : `cpu runtime ${version.cpuRuntime}`;
-    loaded = new _DnnlLibrary(
+    return new _DnnlLibrary(
       lib.symbols,
       `oneDNN ${version.text} ${path} (${runtime}, ` +
-        `${threads === undefined ? "all cores" : `OMP_NUM_THREADS=${threads}`})`,
+        `${threads === undefined ? "all cores" : `OMP_NUM_THREADS=${threads}`}, ` +
+        `OMP_WAIT_POLICY=${Deno.env.get("OMP_WAIT_POLICY") ?? "unset"})`,
     );
-    return loaded;
   }
-  loaded = `libdnnl.so.2 not found (${failures[0] ?? "no candidate path"}); ` +
+  return `libdnnl.so.2 not found (${failures[0] ?? "no candidate path"}); ` +
     "install it with: apt-get install libdnnl2";
-  return loaded;
 }
 
 function readVersion(s: _DnnlSymbols) {

@@ -1,8 +1,13 @@
 /**
  * Registers the "native" tfjs backend: the cpu backend's tensor storage and kernels, with the hot
- * kernels replaced: matrix products and convolutions (and their gradients) by OpenBLAS sgemm
- * through Deno FFI (no copies), max pooling, common elementwise ops and reductions by literal
- * typed-array loops.
+ * kernels replaced, all on the tensors' own typed arrays through Deno FFI (no copies):
+ *
+ * - with oneDNN (libdnnl2, the library PyTorch's CPU kernels run on): convolutions and their
+ *   gradients (bias and ReLU/ELU fused), max pooling and its gradient, batch normalization;
+ * - with OpenBLAS (libopenblas0-pthread): matrix products, and convolutions where oneDNN is
+ *   missing or does not take the case (dilations, NCHW);
+ * - literal typed-array loops: common elementwise ops, reductions, and the rest where oneDNN is
+ *   missing.
  */
 import * as tf from "@tensorflow/tfjs";
 import { _loadOpenBlas } from "./_openblas.ts";
@@ -32,6 +37,11 @@ export interface NativeBackendStatus {
   ok: boolean;
   /** What was loaded (library path, OpenBLAS core, threads), or why the backend is unavailable. */
   reason: string;
+  /**
+   * The libraries in use, short: "oneDNN + OpenBLAS", or "OpenBLAS only (...)" saying how to get
+   * oneDNN; "" when the backend is unavailable.
+   */
+  libraries: string;
 }
 
 let status: NativeBackendStatus | undefined;
@@ -58,20 +68,20 @@ export function registerNativeBackend(): Promise<NativeBackendStatus> {
 
 function register(): NativeBackendStatus {
   if (typeof Deno === "undefined" || typeof Deno.dlopen !== "function") {
-    return { ok: false, reason: "Deno FFI (Deno.dlopen) is not available in this runtime" };
+    return unavailable("Deno FFI (Deno.dlopen) is not available in this runtime");
   }
   for (const name of ["ffi", "env"] as const) {
     if (Deno.permissions.querySync({ name }).state !== "granted") {
-      return { ok: false, reason: `it needs --allow-${name} (run with -A)` };
+      return unavailable(`it needs --allow-${name} (run with -A)`);
     }
   }
   const blas = _loadOpenBlas();
-  if (typeof blas === "string") return { ok: false, reason: blas };
+  if (typeof blas === "string") return unavailable(blas);
 
   const dnnl = _loadDnnl();
   const cpuKernels = tf.getKernelsForBackend("cpu");
   if (cpuKernels.length === 0) {
-    return { ok: false, reason: "the tfjs cpu backend's kernels are not registered" };
+    return unavailable("the tfjs cpu backend's kernels are not registered");
   }
   const registered = tf.registerBackend(
     NATIVE_BACKEND_NAME,
@@ -79,7 +89,7 @@ function register(): NativeBackendStatus {
     BACKEND_PRIORITY,
   );
   if (!registered) {
-    return { ok: false, reason: `a tfjs backend named '${NATIVE_BACKEND_NAME}' already exists` };
+    return unavailable(`a tfjs backend named '${NATIVE_BACKEND_NAME}' already exists`);
   }
   // Later entries override earlier ones of the same name and fall back to them (see below).
   const kernels: _NativeKernel[] = [
@@ -92,13 +102,20 @@ function register(): NativeBackendStatus {
   ];
   const count = registerOverrides(cpuKernels, kernels);
   const dnnlNote = typeof dnnl === "string"
-    ? `; oneDNN unavailable, convolutions on OpenBLAS (${dnnl})`
+    ? `; oneDNN unavailable, so convolutions run on OpenBLAS (${dnnl})`
     : `; ${dnnl.description}`;
   return {
     ok: true,
     reason: `OpenBLAS ${blas.path} (core ${blas.coreName}, ${blas.threads} threads)${dnnlNote}; ` +
       `${count} native kernels`,
+    libraries: typeof dnnl === "string"
+      ? "OpenBLAS only, without oneDNN: apt-get install libdnnl2"
+      : "oneDNN + OpenBLAS",
   };
+}
+
+function unavailable(reason: string): NativeBackendStatus {
+  return { ok: false, reason, libraries: "" };
 }
 
 /**
