@@ -8,8 +8,14 @@ import type { _NativeKernel } from "./_kernel_types.ts";
 import { _dnnlConv2dKernels } from "./_dnnl_conv2d_kernels.ts";
 import { _dnnlMaxPoolKernels } from "./_dnnl_max_pool_kernels.ts";
 import { _dnnlBatchNormKernels } from "./_dnnl_batch_norm_kernels.ts";
+import { _dnnlEltwiseKernels } from "./_dnnl_eltwise_kernels.ts";
 
 /** Every oneDNN kernel of the native backend. */
 export function _dnnlKernels(d: _DnnlLibrary): _NativeKernel[] {
-  return [..._dnnlConv2dKernels(d), ..._dnnlMaxPoolKernels(d), ..._dnnlBatchNormKernels(d)];
+  return [
+    ..._dnnlConv2dKernels(d),
+    ..._dnnlMaxPoolKernels(d),
+    ..._dnnlBatchNormKernels(d),
+    ..._dnnlEltwiseKernels(d),
+  ];
 }

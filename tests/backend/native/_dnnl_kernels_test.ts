@@ -239,6 +239,20 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "oneDNN Relu, Elu and EluGrad match cpu on a tensor large enough to use them",
+  ignore,
+  async fn() {
+    const shape = [4, 16, 16, 17]; // 17,408 floats: above the eltwise kernels' threshold
+    await assertDnnlMatchesCpu("eltwise", inputs({ x: shape, r: shape }), (t) => [
+      tf.relu(t.x!),
+      tf.elu(t.x!),
+      ...tf.grads((x) => tf.elu(x).mul(t.r!).sum())([t.x!]),
+      ...tf.grads((x) => tf.relu(x).mul(t.r!).sum())([t.x!]),
+    ]);
+  },
+});
+
 /** Side of the MNIST crops the training test uses: the cpu backend is slow on full images. */
 const CROP = 12;
 
