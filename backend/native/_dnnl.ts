@@ -143,6 +143,13 @@ const SYMBOLS = {
   },
 } as const;
 
+/** OpenMP's thread-count calls, from the libgomp.so.1 oneDNN links (see `singleThreaded`). */
+const OMP_SYMBOLS = {
+  omp_get_max_threads: { parameters: [], result: "i32" },
+  omp_set_num_threads: { parameters: ["i32"], result: "void" },
+} as const;
+type _OmpSymbols = Deno.DynamicLibrary<typeof OMP_SYMBOLS>["symbols"];
+
 /** The library's raw symbols, for the kernels' `*_desc_init` calls. */
 export type _DnnlSymbols = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
 
@@ -251,6 +258,13 @@ export interface _PrimitiveSpec {
   postOps?: { alg: number; alpha: number; beta: number }[];
   /** The forward primitive's spec, for backward primitives (oneDNN needs its descriptor). */
   hint?: _PrimitiveSpec;
+  /**
+   * Build it for one thread. oneDNN sizes a primitive's thread team when it is created, and the
+   * kernels that synchronise their threads with spinning barriers inside one call (batch norm)
+   * stall whenever the other core is taken: on the shared 2-core machine under load, compact-cnn's
+   * three batch norms took 40–90 ms a step on 2 threads against 0.5 ms on one.
+   */
+  singleThreaded?: boolean;
   args: _ArgSpec[];
 }
 
@@ -264,8 +278,11 @@ export class _DnnlLibrary {
   readonly #cache = new Map<string, _DnnlPrimitive | null>();
   readonly #out = new BigUint64Array(1);
 
-  constructor(symbols: _DnnlSymbols, description: string) {
+  readonly #omp: _OmpSymbols | undefined;
+
+  constructor(symbols: _DnnlSymbols, description: string, omp?: _OmpSymbols) {
     this.symbols = symbols;
+    this.#omp = omp;
     this.description = description;
     _check("dnnl_engine_create", symbols.dnnl_engine_create(this.#out, _DNNL.cpu, 0n));
     this.engine = this.#pointer();
@@ -351,6 +368,18 @@ export class _DnnlLibrary {
   }
 
   #build(spec: _PrimitiveSpec): _DnnlPrimitive | undefined {
+    const omp = spec.singleThreaded ? this.#omp : undefined;
+    if (omp === undefined) return this.#buildNow(spec);
+    const threads = omp.omp_get_max_threads();
+    omp.omp_set_num_threads(1);
+    try {
+      return this.#buildNow(spec);
+    } finally {
+      omp.omp_set_num_threads(threads);
+    }
+  }
+
+  #buildNow(spec: _PrimitiveSpec): _DnnlPrimitive | undefined {
     const s = this.symbols;
     const hintPd = spec.hint === undefined ? null : this.#primitiveDesc(spec.hint, null);
     if (hintPd === undefined) return undefined;
@@ -491,11 +520,18 @@ export function _openDnnl(candidates: readonly string[]): _DnnlLibrary | string 
     }
     const threads = Deno.env.get("OMP_NUM_THREADS");
     const runtime = version.cpuRuntime === 2 ? "OpenMP" : `cpu runtime ${version.cpuRuntime}`;
+    let omp: _OmpSymbols | undefined;
+    try {
+      omp = version.cpuRuntime === 2 ? Deno.dlopen("libgomp.so.1", OMP_SYMBOLS).symbols : undefined;
+    } catch {
+      omp = undefined; // single-threaded primitives then use every thread, still correct
+    }
     return new _DnnlLibrary(
       lib.symbols,
       `oneDNN ${version.text} ${path} (${runtime}, ` +
         `${threads === undefined ? "all cores" : `OMP_NUM_THREADS=${threads}`}, ` +
         `OMP_WAIT_POLICY=${Deno.env.get("OMP_WAIT_POLICY") ?? "unset"})`,
+      omp,
     );
   }
   return `libdnnl.so.2 not found (${failures[0] ?? "no candidate path"}); ` +

@@ -6,8 +6,8 @@
  * fused kernels do not accept (wrong dtype or per-channel length) go to the kernel underneath,
  * which reports them.
  *
- * Why oneDNN: see the commit that added this file for the measured before/after; the JS loops
- * are single-threaded, oneDNN's vectorized and on both cores.
+ * Why oneDNN: on one thread, like the JS loops, its JIT kernels measured 6–10× faster on
+ * compact-cnn's layers (see `dataMd`).
  */
 import * as tf from "@tensorflow/tfjs";
 import { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD } from "../batch_norm_training.ts";
@@ -16,6 +16,12 @@ import type { _ArgSpec, _DnnlLibrary, _PrimitiveSpec } from "./_dnnl.ts";
 import { _alloc, _f32, type _KernelArgs, type _NativeKernel, _output } from "./_kernel_types.ts";
 
 const SCALE_SHIFT = _DNNL.use_scale | _DNNL.use_shift;
+/**
+ * Batch norm is built for one thread (see `_PrimitiveSpec.singleThreaded`): it is memory-bound, so
+ * a second thread gains little (0.33 → 0.20 ms on compact-cnn's largest layer), while its
+ * barriers cost 40–90 ms a step whenever the other core was busy.
+ */
+const SINGLE_THREADED = true;
 
 /** Rows and channels of `x` when every named input is float32 with one value per channel. */
 function layout(
@@ -85,7 +91,7 @@ function forwardSpec(
   if (flags & _DNNL.use_scale) args.push({ arg: _DNNL.ARG_SCALE, md: channel });
   if (flags & _DNNL.use_shift) args.push({ arg: _DNNL.ARG_SHIFT, md: channel });
   args.push({ arg: _DNNL.ARG_DST, md: data });
-  return { opDesc, args };
+  return { opDesc, args, singleThreaded: SINGLE_THREADED };
 }
 
 function backwardSpec(
@@ -111,6 +117,7 @@ function backwardSpec(
   return {
     opDesc,
     hint,
+    singleThreaded: SINGLE_THREADED,
     args: [
       { arg: _DNNL.ARG_DIFF_DST, md: data },
       { arg: _DNNL.ARG_SRC, md: data },

@@ -4,9 +4,17 @@
  * `Conv2DBackpropFilter`). Anything else (NCHW, dilations, other activations, PReLU, a bias that
  * is not one value per output channel, non-float32) goes to the OpenBLAS kernels underneath.
  *
- * Why oneDNN: its JIT convolutions beat im2col + OpenBLAS sgemm by 2–4× on every convolution of
- * compact-cnn at batch 64 (see the commit that added this file for the figures; measured with
- * bench/measure_step.ts --profile), and it fuses bias and activation into the output pass.
+ * Why oneDNN (best of 15 in one process, shared 2-core machine under load, compact-cnn's three
+ * layers at batch 64, OpenBLAS path → oneDNN): forward 4.5 → 0.3, 3.8–6.9 → 1.0, 1.7–2.0 → 0.9 ms;
+ * input gradient (layers 2–3; layer 1 has none in training) 3.5–5.0 → 0.9, 2.2–2.9 → 0.8 ms;
+ * filter gradient 2.8–12 → 0.14, 3.5–5.1 → 1.0, 1.8–2.2 → 0.9 ms; and it fuses bias and
+ * activation into the output pass. Filters go through oneDNN's own blocked layout (a reorder of a
+ * few kB per call): with plain HWIO it picks its slower gemm-based kernels.
+ *
+ * The filter gradient is built for one thread (`singleThreaded`): its threads sum partial
+ * gradients at spinning barriers, and on 2 threads it measured 1.2–3.2 ms where one thread took
+ * 0.14–1.0, since a barrier waits whenever the other core is busy. The forward pass and the
+ * input gradient split the output between threads with no barrier, and keep both cores.
  */
 import * as tf from "@tensorflow/tfjs";
 import { _DNNL } from "./_dnnl_abi.ts";
@@ -151,6 +159,8 @@ function backwardWeightsSpec(d: _DnnlLibrary, info: Info): _PrimitiveSpec {
   return {
     opDesc,
     hint: forwardSpec(d, info, false, _DNNL.forward_training),
+    // Its threads meet at barriers to sum their partial gradients: see the file comment.
+    singleThreaded: true,
     args: [
       { arg: _DNNL.ARG_SRC, md: g.src },
       { arg: _DNNL.ARG_DIFF_DST, md: g.dst },

@@ -6,8 +6,9 @@
  * forward pass to get one. Ties go to the first maximum in window order, as on the cpu backend.
  * Other ranks, dilations, non-float32 inputs and explicit rounding fall back to the JS kernels.
  *
- * Why oneDNN: see the commit that added this file for the measured before/after; the JS loops
- * are single-threaded scalar code, oneDNN's are vectorized over channels on both cores.
+ * Why oneDNN: the JS loops are scalar code; oneDNN's are vectorized over channels. Measured (best
+ * of 15, shared 2-core machine, 2×2 pools of 16 channels at batch 64): forward 5.5–12 → 0.4–1.7
+ * ms on a 56×56 input, 1.0–1.6 → 0.07–0.12 ms on 28×28 (compact-cnn's first pool).
  */
 import * as tf from "@tensorflow/tfjs";
 import { _DNNL, _DNNL_SIZES } from "./_dnnl_abi.ts";
