@@ -11,10 +11,11 @@
  * activation into the output pass. Filters go through oneDNN's own blocked layout (a reorder of a
  * few kB per call): with plain HWIO it picks its slower gemm-based kernels.
  *
- * The filter gradient is built for one thread (`singleThreaded`): its threads sum partial
- * gradients at spinning barriers, and on 2 threads it measured 1.2–3.2 ms where one thread took
- * 0.14–1.0, since a barrier waits whenever the other core is busy. The forward pass and the
- * input gradient split the output between threads with no barrier, and keep both cores.
+ * Small filter gradients are built for one thread (`singleThreaded`, SINGLE_THREAD_MAX_FLOPS):
+ * their threads sum partial gradients at spinning barriers, and on 2 threads they measured
+ * 1.2–3.2 ms where one thread took 0.14–1.0, since a barrier waits whenever the other core is
+ * busy. The forward pass and the input gradient split the output between threads with no
+ * barrier, and keep both cores.
  */
 import * as tf from "@tensorflow/tfjs";
 import { _DNNL } from "./_dnnl_abi.ts";
@@ -42,6 +43,20 @@ const POST_OPS: Record<string, { alg: number; alpha: number; beta: number }[]> =
 };
 
 const WEIGHTS_TAG = Deno.env.get("DIGITS_DNNL_W") === "hwio" ? _DNNL.hwio : _DNNL.format_tag_any;
+
+/**
+ * Filter gradients below this many floating-point operations are built for one thread. compact-
+ * cnn's (14–115 MFLOP at batch 64) ran 1.2–12× faster on one thread than on two; kaggle-cnn's
+ * (0.6–1.9 GFLOP at batch 32) ran the same on one or two under load, and split their work well
+ * enough to gain from a second core when it is free. The bound between is a judgement call.
+ */
+const SINGLE_THREAD_MAX_FLOPS = 2e8;
+
+/** Multiply-adds × 2 of the convolution (the same for each of its three passes). */
+function flops(info: Info): number {
+  return 2 * tf.util.sizeFromShape(info.outShape) * info.filterHeight * info.filterWidth *
+    info.inChannels;
+}
 
 function convInfo(inShape: number[], filterShape: number[], attrs: tf.NamedAttrMap): Info {
   return tf.backend_util.computeConv2DInfo(
@@ -160,7 +175,7 @@ function backwardWeightsSpec(d: _DnnlLibrary, info: Info): _PrimitiveSpec {
     opDesc,
     hint: forwardSpec(d, info, false, _DNNL.forward_training),
     // Its threads meet at barriers to sum their partial gradients: see the file comment.
-    singleThreaded: true,
+    singleThreaded: flops(info) < SINGLE_THREAD_MAX_FLOPS,
     args: [
       { arg: _DNNL.ARG_SRC, md: g.src },
       { arg: _DNNL.ARG_DIFF_DST, md: g.dst },
