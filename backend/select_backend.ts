@@ -18,7 +18,7 @@ export interface BackendChoice {
  * Picks and initialises the tfjs backend; the one place that decides, every command calls it.
  *
  * - `auto`: WebGPU on a real GPU adapter (never a software/fallback adapter such as llvmpipe),
- *   otherwise the fastest CPU path: the OpenBLAS `native` backend when it loads and measures
+ *   otherwise the fastest CPU path: the `native` backend (oneDNN and OpenBLAS) when it loads and measures
  *   faster than wasm on a small conv training step, else `wasm` (with this project's training
  *   kernels), else `cpu`.
  * - `webgpu` | `wasm` | `cpu` | `native`: exactly that, or an error saying why it is unavailable.
@@ -105,11 +105,12 @@ async function selectAuto(): Promise<BackendChoice> {
     await setOrThrow("wasm");
     const wasmMs = await _timeConvStep();
     const figures = `conv step native ${nativeMs.toFixed(1)} ms vs wasm ${wasmMs.toFixed(1)} ms`;
+    const what = `native (${native.libraries})`;
     if (nativeMs < wasmMs) {
       await setOrThrow("native");
-      return { name: "native", reason: `auto: ${gpuNote}; native is faster (${figures})` };
+      return { name: "native", reason: `auto: ${gpuNote}; ${what} is faster (${figures})` };
     }
-    return { name: "wasm", reason: `auto: ${gpuNote}; wasm is faster (${figures})` };
+    return { name: "wasm", reason: `auto: ${gpuNote}; wasm is faster than ${what} (${figures})` };
   }
   if (wasmError === "") {
     return {
@@ -127,12 +128,13 @@ async function initWasm(): Promise<void> {
   await setOrThrow("wasm");
 }
 
-async function tryNative(): Promise<{ ok: boolean; reason: string }> {
+async function tryNative(): Promise<{ ok: boolean; reason: string; libraries: string }> {
   try {
     const { registerNativeBackend } = await import("./native/register_native_backend.ts");
     return await registerNativeBackend();
   } catch (error) {
-    return { ok: false, reason: `native backend did not load: ${(error as Error).message}` };
+    const reason = `native backend did not load: ${(error as Error).message}`;
+    return { ok: false, reason, libraries: "" };
   }
 }
 

@@ -2,6 +2,11 @@
  * `BatchMatMul` and `_FusedMatMul` on OpenBLAS sgemm: one sgemm per batch entry, straight on the
  * tensors' Float32Arrays. Broadcasting batches where neither side has size 1, non-float32 inputs
  * and PReLU fall back to the cpu kernels.
+ *
+ * These stay on OpenBLAS where oneDNN is loaded too: oneDNN's matmul measured no faster on the
+ * zoo's dense layers at batch 64 (best of 30, one process, shared 2-core machine): 64×576·576×128
+ * 0.06–0.11 ms on both, the 10-class layer and its gradients 3 µs on OpenBLAS against 10–14 µs,
+ * a 3136→256 layer within ±30 % either way between runs.
  */
 import * as tf from "@tensorflow/tfjs";
 import type { _OpenBlas } from "./_openblas.ts";

@@ -1,19 +1,26 @@
 /**
  * Registers the "native" tfjs backend: the cpu backend's tensor storage and kernels, with the hot
- * kernels replaced: matrix products and convolutions (and their gradients) by OpenBLAS sgemm
- * through Deno FFI (no copies), max pooling, common elementwise ops and reductions by literal
- * typed-array loops.
+ * kernels replaced, all on the tensors' own typed arrays through Deno FFI (no copies):
+ *
+ * - with oneDNN (libdnnl2, the library PyTorch's CPU kernels run on): convolutions and their
+ *   gradients (bias and ReLU/ELU fused), max pooling and its gradient, batch normalization;
+ * - with OpenBLAS (libopenblas0-pthread): matrix products, and convolutions where oneDNN is
+ *   missing or does not take the case (dilations, NCHW);
+ * - literal typed-array loops: common elementwise ops, reductions, and the rest where oneDNN is
+ *   missing.
  */
 import * as tf from "@tensorflow/tfjs";
 import { _loadOpenBlas } from "./_openblas.ts";
 import { _NativeBackend } from "./_native_backend.ts";
-import type { _Fallback, _KernelArgs, _NativeKernel } from "./_kernel_types.ts";
+import type { _Fallback, _NativeKernel } from "./_kernel_types.ts";
 import { _matMulKernels } from "./_matmul_kernels.ts";
 import { _conv2dKernels } from "./_conv2d_kernels.ts";
 import { _maxPoolKernels } from "./_max_pool_kernels.ts";
 import { _batchNormTrainingKernels } from "./_batch_norm_training_kernels.ts";
 import { _elementwiseKernels } from "./_elementwise_kernels.ts";
 import { _reduceKernels } from "./_reduce_kernels.ts";
+import { _loadDnnl } from "./_dnnl.ts";
+import { _dnnlKernels } from "./_dnnl_kernels.ts";
 
 /** The tfjs backend name this module registers. */
 export const NATIVE_BACKEND_NAME = "native";
@@ -30,6 +37,11 @@ export interface NativeBackendStatus {
   ok: boolean;
   /** What was loaded (library path, OpenBLAS core, threads), or why the backend is unavailable. */
   reason: string;
+  /**
+   * The libraries in use, short: "oneDNN + OpenBLAS", or "OpenBLAS only (...)" saying how to get
+   * oneDNN; "" when the backend is unavailable.
+   */
+  libraries: string;
 }
 
 let status: NativeBackendStatus | undefined;
@@ -56,19 +68,20 @@ export function registerNativeBackend(): Promise<NativeBackendStatus> {
 
 function register(): NativeBackendStatus {
   if (typeof Deno === "undefined" || typeof Deno.dlopen !== "function") {
-    return { ok: false, reason: "Deno FFI (Deno.dlopen) is not available in this runtime" };
+    return unavailable("Deno FFI (Deno.dlopen) is not available in this runtime");
   }
   for (const name of ["ffi", "env"] as const) {
     if (Deno.permissions.querySync({ name }).state !== "granted") {
-      return { ok: false, reason: `it needs --allow-${name} (run with -A)` };
+      return unavailable(`it needs --allow-${name} (run with -A)`);
     }
   }
   const blas = _loadOpenBlas();
-  if (typeof blas === "string") return { ok: false, reason: blas };
+  if (typeof blas === "string") return unavailable(blas);
 
+  const dnnl = _loadDnnl();
   const cpuKernels = tf.getKernelsForBackend("cpu");
   if (cpuKernels.length === 0) {
-    return { ok: false, reason: "the tfjs cpu backend's kernels are not registered" };
+    return unavailable("the tfjs cpu backend's kernels are not registered");
   }
   const registered = tf.registerBackend(
     NATIVE_BACKEND_NAME,
@@ -76,19 +89,43 @@ function register(): NativeBackendStatus {
     BACKEND_PRIORITY,
   );
   if (!registered) {
-    return { ok: false, reason: `a tfjs backend named '${NATIVE_BACKEND_NAME}' already exists` };
+    return unavailable(`a tfjs backend named '${NATIVE_BACKEND_NAME}' already exists`);
   }
-  const native = new Map<string, _NativeKernel>();
-  const kernels = [
+  // Later entries override earlier ones of the same name and fall back to them (see below).
+  const kernels: _NativeKernel[] = [
     ..._matMulKernels(blas),
     ..._conv2dKernels(blas),
     ..._maxPoolKernels(),
     ..._elementwiseKernels(),
     ..._reduceKernels(),
+    ...(typeof dnnl === "string" ? [] : _dnnlKernels(dnnl)),
   ];
-  for (const k of kernels) {
-    native.set(k.kernelName, k);
-  }
+  const count = registerOverrides(cpuKernels, kernels);
+  const dnnlNote = typeof dnnl === "string"
+    ? `; oneDNN unavailable, so convolutions run on OpenBLAS (${dnnl})`
+    : `; ${dnnl.description}`;
+  return {
+    ok: true,
+    reason: `OpenBLAS ${blas.path} (core ${blas.coreName}, ${blas.threads} threads)${dnnlNote}; ` +
+      `${count} native kernels`,
+    libraries: typeof dnnl === "string"
+      ? "OpenBLAS only, without oneDNN: apt-get install libdnnl2"
+      : "oneDNN + OpenBLAS",
+  };
+}
+
+function unavailable(reason: string): NativeBackendStatus {
+  return { ok: false, reason, libraries: "" };
+}
+
+/**
+ * Registers every cpu kernel and this project's fused batch norm kernels on the native backend,
+ * each wrapped by the native kernels of its name: a native kernel that skips a case calls the
+ * one listed before it, down to the cpu (or JS-loop) kernel. Returns how many kernel names have
+ * a native implementation.
+ */
+function registerOverrides(cpuKernels: tf.KernelConfig[], kernels: _NativeKernel[]): number {
+  const base = new Map<string, tf.KernelConfig>();
   for (const config of cpuKernels) {
     const cpuFunc = config.kernelFunc as unknown as _Fallback;
     // Every cpu kernel reports its outputs, which may alias pooled arrays (see _NativeBackend).
@@ -97,22 +134,27 @@ function register(): NativeBackendStatus {
       args.backend.noteForeignOutputs(args.inputs, out);
       return out;
     };
-    const override = native.get(config.kernelName);
-    const kernelFunc = override === undefined
-      ? fallback
-      : (args: _KernelArgs) => override.kernelFunc(args, fallback);
-    tf.registerKernel({
+    base.set(config.kernelName, {
       ...config,
       backendName: NATIVE_BACKEND_NAME,
-      kernelFunc: kernelFunc as unknown as tf.KernelFunc,
+      kernelFunc: fallback as unknown as tf.KernelFunc,
     });
   }
   // Kernels tfjs has no cpu version of: the fused training-mode batch norm and its gradient.
   const fused = _batchNormTrainingKernels(NATIVE_BACKEND_NAME);
-  for (const k of fused) tf.registerKernel(k);
-  return {
-    ok: true,
-    reason: `OpenBLAS ${blas.path} (core ${blas.coreName}, ${blas.threads} threads); ` +
-      `${native.size + fused.length} native kernels`,
-  };
+  for (const config of fused) base.set(config.kernelName, config);
+  const funcs = new Map<string, _Fallback>();
+  for (const [name, config] of base) funcs.set(name, config.kernelFunc as unknown as _Fallback);
+  // Names with a native implementation: the fused batch norm, and every overridden cpu kernel.
+  const native = new Set(fused.map((c) => c.kernelName));
+  for (const k of kernels) {
+    const below = funcs.get(k.kernelName);
+    if (below === undefined) continue; // no such kernel in this tfjs
+    funcs.set(k.kernelName, (args) => k.kernelFunc(args, below));
+    native.add(k.kernelName);
+  }
+  for (const [name, config] of base) {
+    tf.registerKernel({ ...config, kernelFunc: funcs.get(name) as unknown as tf.KernelFunc });
+  }
+  return native.size;
 }

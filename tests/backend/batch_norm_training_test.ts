@@ -8,7 +8,13 @@ import { selectBackend } from "../../backend/select_backend.ts";
 const status = await registerNativeBackend();
 if (!status.ok) console.log(`skipping the native fused batch norm tests: ${status.reason}`);
 await selectBackend("wasm"); // initialises wasm and registers its training kernels
-const BACKENDS = [{ name: "wasm", ignore: false }, { name: "native", ignore: !status.ok }];
+// Tolerance (relative to each output's largest value) for data far from zero mean: native runs
+// oneDNN's batch norm when libdnnl is present, whose float32 sums lose about 6e-5 of dScale at a
+// mean of 100σ (the JS loops sum in float64).
+const BACKENDS = [
+  { name: "wasm", ignore: false, shiftedTolerance: 2e-5 },
+  { name: "native", ignore: !status.ok, shiftedTolerance: 2e-4 },
+];
 
 interface Case {
   shape: number[];
@@ -84,7 +90,7 @@ for (const backend of BACKENDS) {
           assert.equal(a.length, e.length, name);
           let scale = 1e-6;
           for (const v of e) scale = Math.max(scale, Math.abs(v));
-          const tol = 2e-5 * scale; // relative to each output's largest value
+          const tol = (c.shift ? backend.shiftedTolerance : 2e-5) * scale;
           for (let i = 0; i < e.length; i++) {
             if (!(Math.abs(a[i]! - e[i]!) <= tol)) {
               assert.fail(`${label} ${name}[${i}]: fused ${a[i]}, tfjs ${e[i]} (tolerance ${tol})`);

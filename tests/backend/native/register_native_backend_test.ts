@@ -79,6 +79,9 @@ Deno.test({
   ignore,
   async fn() {
     assert.match(status.reason, /OpenBLAS/);
+    // oneDNN's version when it loaded, otherwise the package that provides it.
+    assert.match(status.reason, /oneDNN 2\.\d+\.\d+ |apt-get install libdnnl2/);
+    assert.match(status.libraries, /^oneDNN \+ OpenBLAS$|^OpenBLAS only.*apt-get install libdnnl2/);
     assert.deepEqual(await registerNativeBackend(), status);
   },
 });

@@ -1,16 +1,19 @@
 /**
- * Measures training (forward + backward + Adam, batch 128 or --batch N) and inference (batch 512)
+ * Developer tool: measures training (forward + backward + Adam, batch 128 or --batch N) and inference (batch 512)
  * images/s of small-cnn-ref (the PyTorch comparison's model) or any zoo model on the given
- * backends, and with --profile prints where the time of a training step goes, per kernel. A
- * developer tool, not part of the CLI:
+ * backends, and with --profile prints where the time of a training step goes, per kernel. Not part
+ * of the CLI:
  *
- *   deno run -A backend/native/_measure.ts --backend native,wasm --model small-cnn-ref,kaggle-cnn
- *   deno run -A backend/native/_measure.ts --model deotte --batch 64 --profile
+ *   deno run -A bench/measure_step.ts --backend native,wasm --model small-cnn-ref,kaggle-cnn
+ *   deno run -A bench/measure_step.ts --model compact-cnn --batch 64 --profile
+ *
+ * On native, DIGITS_DNNL=off runs the same step without oneDNN (OpenBLAS and JS loops only), and
+ * OMP_NUM_THREADS sets oneDNN's threads: run both to see what oneDNN changes per kernel.
  */
 import * as tf from "@tensorflow/tfjs";
 import { parseArgs } from "node:util";
-import { registerNativeBackend } from "./register_native_backend.ts";
-import { createModel } from "../../models/create_model.ts";
+import { registerNativeBackend } from "../backend/native/register_native_backend.ts";
+import { createModel } from "../models/create_model.ts";
 
 const INFER_BATCH = 512;
 
@@ -65,7 +68,7 @@ async function useBackend(name: string): Promise<void> {
     console.log(`native: ${s.reason}`);
   } else if (name === "wasm") {
     await import("@tensorflow/tfjs-backend-wasm");
-    const mod = await import("../wasm_kernels/register_wasm_training_kernels.ts");
+    const mod = await import("../backend/wasm_kernels/register_wasm_training_kernels.ts");
     mod.registerWasmTrainingKernels();
   }
   if (!(await tf.setBackend(name))) throw new Error(`backend ${name} failed to initialise`);
