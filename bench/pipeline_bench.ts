@@ -12,7 +12,7 @@ import { cpuUsage } from "node:process";
 import { join } from "node:path";
 import { ensureEmbeddedMnist } from "../data/embedded_mnist.ts";
 import { readExamples } from "../pipeline/read_examples.ts";
-import { toBatches } from "../pipeline/to_batches.ts";
+import { digitBatches } from "../pipeline/digit_batches.ts";
 import { workerBatches } from "../pipeline/worker_batches.ts";
 
 /** One printed figure. */
@@ -106,14 +106,17 @@ export async function runPipelineBench(options: { json?: boolean } = {}): Promis
     });
     await measure("read → parse → batch (128)", async () => {
       let rows = 0;
-      for await (const b of toBatches(readExamples({ files: file }), { batchSize: 128 })) {
+      for await (
+        const b of digitBatches({ examples: readExamples({ files: file }), batchSize: 128 })
+      ) {
         rows += b.size;
       }
       return rows;
     });
     await measure("+ shuffle 10000 + augment", async () => {
       let rows = 0;
-      const batches = toBatches(readExamples({ files: file }), {
+      const batches = digitBatches({
+        examples: readExamples({ files: file }),
         batchSize: 128,
         shuffleBuffer: 10000,
         seed: 1,

@@ -1,6 +1,6 @@
 /// <reference lib="deno.worker" />
 /**
- * The Worker side of `workerBatches`: runs `toBatches(readExamples(read), batches)` and posts each
+ * The Worker side of `workerBatches`: runs `digitBatches({ examples: readExamples(read), ...batches })` and posts each
  * batch with its buffers transferred, as long as the consumer has granted credit.
  *
  * @module
@@ -8,7 +8,7 @@
 import type { Batch } from "./types.ts";
 import type { WorkerMessage, WorkerRequest } from "./worker_batches.ts";
 import { readExamples } from "./read_examples.ts";
-import { toBatches } from "./to_batches.ts";
+import { digitBatches } from "./digit_batches.ts";
 
 let credit = 0;
 let wake: (() => void) | null = null;
@@ -25,7 +25,7 @@ async function run(request: Extract<WorkerRequest, { type: "start" }>): Promise<
       onFormat: (format) => post({ type: "format", format }),
       onSkipped: (report) => post({ type: "skipped", report }),
     });
-    for await (const batch of toBatches(examples, request.batches)) {
+    for await (const batch of digitBatches({ examples, ...request.batches })) {
       while (credit <= 0) await new Promise<void>((resolve) => wake = resolve);
       credit--;
       post({ type: "batch", batch }, transferables(batch));

@@ -5,9 +5,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { PrefetchStream } from "./prefetch_stream.ts";
  * const out = await Array.fromAsync(ReadableStream.from([1, 2, 3]).pipeThrough(new PrefetchStream(2)));
- * console.assert(out.join() === "1,2,3");
+ * assert.ok(out.join() === "1,2,3");
  * ```
  */
 export class PrefetchStream<T> extends TransformStream<T, T> {

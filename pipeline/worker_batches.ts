@@ -2,14 +2,17 @@ import type { Batch } from "./types.ts";
 import type { CsvFormat } from "./csv_format.ts";
 import type { SkippedRowsReport } from "./bad_row.ts";
 import type { ReadExamplesOptions } from "./read_examples.ts";
-import type { ToBatchesOptions } from "./to_batches.ts";
+import type { DigitBatchesOptions } from "./digit_batches.ts";
+
+/** How the worker batches: `digitBatches` options, minus the records it reads itself. */
+export type WorkerBatchOptions = Omit<DigitBatchesOptions, "examples">;
 
 /** Options of {@link workerBatches}: the read and batch options, minus callbacks, plus prefetch. */
 export interface WorkerBatchesOptions {
   /** What to read (as `readExamples`; callbacks go below). */
   read: Omit<ReadExamplesOptions, "onFormat" | "onSkipped">;
-  /** How to batch (as `toBatches`). */
-  batches: ToBatchesOptions;
+  /** How to batch (as `digitBatches`). */
+  batches: WorkerBatchOptions;
   /** Batches the worker may run ahead of the consumer (default 4). */
   prefetch?: number;
   /** Called once with the resolved CSV format. */
@@ -28,7 +31,12 @@ export type WorkerMessage =
 
 /** Messages to the worker. */
 export type WorkerRequest =
-  | { type: "start"; read: WorkerBatchesOptions["read"]; batches: ToBatchesOptions; credit: number }
+  | {
+    type: "start";
+    read: WorkerBatchesOptions["read"];
+    batches: WorkerBatchOptions;
+    credit: number;
+  }
   | { type: "credit"; credit: number };
 
 const ERRORS: Record<string, ErrorConstructor> = {
@@ -40,16 +48,18 @@ const ERRORS: Record<string, ErrorConstructor> = {
 /**
  * Stage 9: runs read → parse → shuffle → augment → batch in a Worker (another core), handing each
  * batch's buffers over as transferables, with at most `prefetch` batches in flight. Same options,
- * same bytes as `toBatches(readExamples(read), batches)` in this thread. Errors come back with
+ * same bytes as `digitBatches({ examples: readExamples(read), ...batches })` in this
+ * thread. Errors come back with
  * their class and message; cancelling the stream terminates the worker.
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { workerBatches } from "./worker_batches.ts";
  * const path = await Deno.makeTempFile({ suffix: ".csv" });
  * await Deno.writeTextFile(path, "label,p0,p1,p2,p3\n3,0,1,2,3\n4,4,5,6,7\n5,1,1,1,1\n");
  * const batches = await Array.fromAsync(workerBatches({ read: { files: path }, batches: { batchSize: 2 } }));
- * console.assert(batches.length === 2 && batches[1]!.y[0] === 5);
+ * assert.ok(batches.length === 2 && batches[1]!.y[0] === 5);
  * ```
  */
 export function workerBatches(options: WorkerBatchesOptions): ReadableStream<Batch> {

@@ -7,9 +7,10 @@ const EPSILON = 1e-7;
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { logLoss } from "./log_loss.ts";
  * const loss = logLoss(new Float32Array([0.5, 0.5, 1, 0]), [1, 0], 2);
- * console.assert(Math.abs(loss - Math.LN2 / 2) < 1e-9);
+ * assert.ok(Math.abs(loss - Math.LN2 / 2) < 1e-9);
  * ```
  */
 export function logLoss(

@@ -5,9 +5,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { BadInputError } from "./bad_input_error.ts";
  * const err = new BadInputError("instance 2 has 783 pixels; expected 784");
- * console.assert(err.status === 400);
+ * assert.ok(err.status === 400);
  * ```
  */
 export class BadInputError extends Error {

@@ -25,11 +25,12 @@ export interface GrayImage {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { encode } from "fast-png";
  * import { decodeImage } from "./decode_image.ts";
  * const png = encode({ width: 2, height: 1, data: new Uint8Array([0, 255]), channels: 1, depth: 8 });
  * const img = decodeImage(png);
- * console.assert(img.width === 2 && img.data[1] === 255);
+ * assert.ok(img.width === 2 && img.data[1] === 255);
  * ```
  */
 export function decodeImage(bytes: Uint8Array): GrayImage {

@@ -7,9 +7,10 @@ import { join } from "node:path";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { findNewestRun } from "./find_newest_run.ts";
  * const dir = await Deno.makeTempDir();
- * console.assert(await findNewestRun(dir) === undefined);
+ * assert.ok(await findNewestRun(dir) === undefined);
  * ```
  */
 export async function findNewestRun(root = "runs"): Promise<string | undefined> {

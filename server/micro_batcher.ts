@@ -41,6 +41,7 @@ interface Pending {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { MicroBatcher } from "./micro_batcher.ts";
  * const sizes: number[] = [];
  * const batcher = new MicroBatcher({
@@ -48,7 +49,7 @@ interface Pending {
  *   imageSize: 4, classes: 2, maxBatch: 8, timeoutMs: 5, onBatch: (n) => sizes.push(n),
  * });
  * await Promise.all([1, 2, 3].map(() => batcher.predict(new Float32Array(4), 1)));
- * console.assert(sizes.length === 1 && sizes[0] === 3);
+ * assert.ok(sizes.length === 1 && sizes[0] === 3);
  * ```
  */
 export class MicroBatcher {

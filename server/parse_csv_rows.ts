@@ -14,9 +14,10 @@ import type { InputSpec } from "./parse_instances.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { parseCsvRows } from "./parse_csv_rows.ts";
  * const { x, rows } = parseCsvRows("label,p0,p1,p2,p3\n7,0,255,0,255\n", { height: 2, width: 2, pixelMax: 255 });
- * console.assert(rows === 1 && x[1] === 1);
+ * assert.ok(rows === 1 && x[1] === 1);
  * ```
  */
 export function parseCsvRows(text: string, spec: InputSpec): { x: Float32Array; rows: number } {

@@ -31,9 +31,10 @@ function describe(value: unknown): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { parseInstances } from "./parse_instances.ts";
  * const x = parseInstances([[0, 255, 0, 255]], { height: 2, width: 2, pixelMax: 255 });
- * console.assert(x.length === 4 && x[1] === 1);
+ * assert.ok(x.length === 4 && x[1] === 1);
  * ```
  */
 export function parseInstances(instances: unknown, spec: InputSpec): Float32Array {

@@ -23,11 +23,12 @@ const NOISE_FLOOR = 0.15;
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { preprocessImage } from "./preprocess_image.ts";
  * const img = { width: 4, height: 4, data: new Float32Array(16).fill(255) };
  * img.data[5] = 0; // one dark dot on white paper
  * const x = preprocessImage(img, 28, 28);
- * console.assert(x.length === 784 && Math.max(...x) === 1);
+ * assert.ok(x.length === 784 && Math.max(...x) === 1);
  * ```
  */
 export function preprocessImage(image: GrayImage, height: number, width: number): Float32Array {

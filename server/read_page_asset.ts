@@ -14,9 +14,10 @@ const cache = new Map<string, Uint8Array>();
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { readPageAsset } from "./read_page_asset.ts";
  * const page = await readPageAsset("/");
- * console.assert(page?.type.startsWith("text/html"));
+ * assert.ok(page?.type.startsWith("text/html"));
  * ```
  */
 export async function readPageAsset(

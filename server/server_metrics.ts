@@ -70,11 +70,12 @@ function renderHistogram(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { ServerMetrics } from "./server_metrics.ts";
  * const m = new ServerMetrics();
  * m.recordRequest("/healthz", "GET", 200, 0.001);
  * m.recordBatch(3);
- * console.assert(m.render().includes('digits_http_requests_total{route="/healthz",method="GET",status="200"} 1'));
+ * assert.ok(m.render().includes('digits_http_requests_total{route="/healthz",method="GET",status="200"} 1'));
  * ```
  */
 export class ServerMetrics {

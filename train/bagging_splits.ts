@@ -8,9 +8,10 @@ import type { FoldSplit } from "./fold_splits.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { baggingSplits } from "./bagging_splits.ts";
  * const [a, b] = baggingSplits(100, 2, 7);
- * console.assert(a!.valid.length === 20 && a!.train.length === 80 && a!.valid.join() !== b!.valid.join());
+ * assert.ok(a!.valid.length === 20 && a!.train.length === 80 && a!.valid.join() !== b!.valid.join());
  * ```
  */
 export function baggingSplits(

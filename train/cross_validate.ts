@@ -1,8 +1,8 @@
 /**
  * `deno task train --folds K` and `--ensemble N`, on top of `trainRun`: the data is read once, split
- * K ways (k-fold, every row validated once) or N ways (Deotte's bagging: N seeded random 80/20
- * splits), one model is trained per split into a member folder, and the members are saved as ONE
- * ensemble folder (`ensemble.json`) that predict, evaluate and serve accept. Prints each member's
+ * K ways (k-fold, every row validated once) or N ways (Deotte's bagging: N seeded random
+ * splits, each holding out `--valid-split` of the rows, or 20% when it is 0), one model is
+ * trained per split into a member folder, and the members are saved as ONE ensemble folder (`ensemble.json`) that predict, evaluate and serve accept. Prints each member's
  * validation loss and accuracy and their mean ± standard deviation, and, when a test set is
  * known (the embedded MNIST), the test accuracy of each member and of the averaged ensemble.
  *
@@ -20,6 +20,7 @@ import type { TrainConfig } from "./config.ts";
 import { foldSplits } from "./fold_splits.ts";
 import { loadTrainingData } from "./load_training_data.ts";
 import { formatSeconds, type ProgressMode } from "./progress_reporter.ts";
+import { runDirName } from "./run_dir_name.ts";
 import { trainRun } from "./train_run.ts";
 
 /** Options of `crossValidate`. */
@@ -42,6 +43,11 @@ export interface CrossValidateOptions {
    * and the seed. `config.out` is ignored.
    */
   resume?: string;
+  /**
+   * Scores the saved ensemble folder on the test rows (the CLI passes predict/'s
+   * `scoreEnsemble`; train/ does not import predict/). Without it no ensemble test figure.
+   */
+  scoreEnsemble?: (dir: string, examples: Example[]) => Promise<{ accuracy: number; loss: number }>;
 }
 
 /** Written into the ensemble folder: the resolved config (read back by `--resume`). */
@@ -82,6 +88,8 @@ export interface CrossValidationResult {
   /** Test accuracy of the averaged ensemble, when a test set is known. */
   ensemble_test_acc?: number;
   ensemble_test_loss?: number;
+  /** The labelled file the ensemble was scored on (`<memory>` for rows given in memory), or null. */
+  testFile: string | null;
   seconds: number;
   /** True when the signal stopped the run before its last member finished (see `resume`). */
   interrupted?: boolean;
@@ -117,7 +125,7 @@ export async function crossValidate(
       }
       : undefined,
   );
-  const rows = data.train;
+  const rows = data.rows;
   // "auto" names the model the data picks (compact-cnn for 28×28), as each member will.
   const modelName = resolveModelName(config.model, [data.height, data.width, 1]);
   const fraction = config.validSplit > 0 ? config.validSplit : 0.2;
@@ -137,7 +145,7 @@ export async function crossValidate(
       Math.round((1 - fraction) * 100)
     }/${Math.round(fraction * 100)} split (seed ${config.seed})`;
   const dir = options.resume ?? (config.out ||
-    defaultDir(modelName, kfold ? `kfold${config.folds}` : `ensemble${config.ensemble}`));
+    runDirName(modelName, kfold ? `kfold${config.folds}` : `ensemble${config.ensemble}`));
   const saved = await readProgress(dir);
   if (options.resume === undefined && saved && saved.members.length < saved.total) {
     throw new Error(
@@ -191,7 +199,7 @@ export async function crossValidate(
         examples: {
           train: split.train.map((r) => rows[r]!),
           valid: split.valid.map((r) => rows[r]!),
-          ...(data.test ? { test: data.test.examples } : {}),
+          ...(data.test ? { test: [...data.test.rows.source.records] } : {}),
         },
         ...(options.progress ? { progress: options.progress } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
@@ -210,6 +218,7 @@ export async function crossValidate(
         method,
         members,
         ...summaryStats(members),
+        testFile: data.test?.file ?? null,
         seconds: priorSeconds + (performance.now() - started) / 1000,
         interrupted: true,
       };
@@ -234,7 +243,15 @@ export async function crossValidate(
   }
 
   const { mean, std } = summaryStats(members);
-  const result: CrossValidationResult = { dir, method, members, mean, std, seconds: 0 };
+  const result: CrossValidationResult = {
+    dir,
+    method,
+    members,
+    mean,
+    std,
+    testFile: data.test?.file ?? null,
+    seconds: 0,
+  };
 
   const ensemble: EnsembleManifest = {
     formatVersion: 1,
@@ -249,52 +266,18 @@ export async function crossValidate(
     },
   };
   await saveEnsemble(dir, ensemble);
-  if (data.test) {
-    const scored = await scoreEnsemble(dir, data.test.examples);
+  if (data.test && options.scoreEnsemble) {
+    const scored = await options.scoreEnsemble(dir, [...data.test.rows.source.records]);
     result.ensemble_test_acc = scored.accuracy;
     result.ensemble_test_loss = scored.loss;
     ensemble.metrics!.test_acc = scored.accuracy;
     ensemble.metrics!.test_loss = scored.loss;
     await saveEnsemble(dir, ensemble);
   }
-  if (options.examples === undefined) {
-    // One report for the ensemble (members trained on in-memory splits write none).
-    try {
-      const { writeRunReport } = await import("../report/write_run_report.ts");
-      const test = data.test?.file;
-      const report = await writeRunReport(dir, test && test !== "<memory>" ? { data: test } : {});
-      log(`report ${report.html} (${report.plots.length} PNG plots)`);
-    } catch (err) {
-      log(`report not written: ${(err as Error).message}`);
-    }
-  }
   result.seconds = priorSeconds + (performance.now() - started) / 1000;
   await writeFileAtomic(join(dir, "cross_validation.json"), JSON.stringify(result, null, 2) + "\n");
   log("\n" + formatSummary(result));
   return result;
-}
-
-/** Scores the saved ensemble folder on in-memory labelled rows (softmax average of members). */
-async function scoreEnsemble(
-  dir: string,
-  examples: Example[],
-): Promise<{ accuracy: number; loss: number }> {
-  const { Predictor } = await import("../predict/predictor.ts");
-  const { EvaluationAccumulator } = await import("../report/evaluation_accumulator.ts");
-  const { toBatches } = await import("../pipeline/to_batches.ts");
-  const predictor = await Predictor.load([dir]);
-  try {
-    const accumulator = new EvaluationAccumulator({ classes: predictor.classes, mistakes: 0 });
-    for await (
-      const { batch, probs } of predictor.predictStream(toBatches(examples, { batchSize: 500 }))
-    ) {
-      accumulator.add(batch, probs);
-    }
-    const ev = accumulator.finish();
-    return { accuracy: ev.accuracy, loss: ev.loss };
-  } finally {
-    predictor.dispose();
-  }
 }
 
 function formatSummary(r: CrossValidationResult): string {
@@ -326,14 +309,6 @@ function formatSummary(r: CrossValidationResult): string {
     `saved ${r.dir} (ensemble.json + ${r.members.length} members) in ${r.seconds.toFixed(1)}s`,
   );
   return lines.join("\n");
-}
-
-function defaultDir(model: string, suffix: string): string {
-  const d = new Date();
-  const p = (n: number) => String(n).padStart(2, "0");
-  const stamp = `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-` +
-    `${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
-  return join("runs", `${stamp}-${model}-${suffix}`);
 }
 
 /** Mean and sample standard deviation of the members' figures (test only when every member has one). */

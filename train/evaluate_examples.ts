@@ -1,38 +1,30 @@
 import * as tf from "@tensorflow/tfjs";
-import type { Example } from "../pipeline/types.ts";
-import { toBatches } from "../pipeline/to_batches.ts";
+import type { Batch } from "../pipeline/types.ts";
+import { batchTensors } from "./batch_tensors.ts";
 
 /**
- * Mean cross-entropy loss and accuracy of `model` on labelled examples, in inference mode
- * (no dropout, BatchNorm moving statistics), batch by batch inside `tf.tidy`: no tensors leak.
+ * Mean cross-entropy loss and accuracy of `model` on labelled batches (from `digitBatches`), in
+ * inference mode (no dropout, BatchNorm moving statistics), batch by batch inside `tf.tidy`: no
+ * tensors leak.
  *
  * @example
  * ```ts ignore
  * import { evaluateExamples } from "./evaluate_examples.ts";
- * const { loss, acc } = await evaluateExamples(model, examples, { numClasses: 10 });
+ * const { loss, acc } = await evaluateExamples(model, batches, { numClasses: 10 });
  * ```
  */
 export async function evaluateExamples(
   model: tf.LayersModel,
-  examples: Example[],
-  options: { numClasses: number; batchSize?: number },
+  batches: ReadableStream<Batch>,
+  options: { numClasses: number },
 ): Promise<{ loss: number; acc: number }> {
   let lossSum = 0, correct = 0, count = 0;
-  const batches = toBatches(examples, {
-    batchSize: options.batchSize ?? 500,
-    dropRemainder: false,
-    shuffleBuffer: 0,
-    seed: 0,
-    epoch: 0,
-  });
   for await (const batch of batches) {
     const [loss, right] = tf.tidy(() => {
-      const x = tf.tensor4d(batch.x, [batch.size, batch.height, batch.width, 1]);
-      const labels = tf.tensor1d(batch.y, "int32");
+      const { x, y } = batchTensors(batch, options.numClasses);
       const probs = model.predict(x) as tf.Tensor2D;
-      const y = tf.oneHot(labels, options.numClasses);
       const loss = tf.metrics.categoricalCrossentropy(y, probs).sum();
-      const right = probs.argMax(-1).equal(labels).sum();
+      const right = probs.argMax(-1).equal(tf.tensor1d(batch.y, "int32")).sum();
       return [loss.dataSync()[0]!, right.dataSync()[0]!];
     });
     lossSum += loss;

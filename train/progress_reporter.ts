@@ -32,11 +32,12 @@ const REDRAW_MS = 150;
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { ProgressReporter } from "./progress_reporter.ts";
  * const lines: string[] = [];
  * const p = new ProgressReporter({ mode: "line", epochs: 2, write: (t) => lines.push(t) });
  * p.epochEnd({ epoch: 1, loss: 0.5, acc: 0.9, lr: 1e-3, optimizer: "adam", seconds: 2, imagesPerSecond: 100 });
- * console.assert(lines[0]!.startsWith("epoch 1/2  loss 0.5000  acc 0.9000"));
+ * assert.ok(lines[0]!.startsWith("epoch 1/2  loss 0.5000  acc 0.9000"));
  * ```
  */
 export class ProgressReporter {

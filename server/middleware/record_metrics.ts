@@ -8,6 +8,7 @@ import type { ServerMetrics } from "../server_metrics.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { Hono } from "hono";
  * import { ServerMetrics } from "../server_metrics.ts";
  * import { recordMetrics } from "./record_metrics.ts";
@@ -15,7 +16,7 @@ import type { ServerMetrics } from "../server_metrics.ts";
  * const app = new Hono().use(recordMetrics(metrics, performance.now.bind(performance)));
  * app.get("/ping", (c) => c.text("pong"));
  * await app.request("/ping");
- * console.assert(metrics.render().includes('route="/ping"'));
+ * assert.ok(metrics.render().includes('route="/ping"'));
  * ```
  */
 export function recordMetrics(metrics: ServerMetrics, clock: () => number): MiddlewareHandler {

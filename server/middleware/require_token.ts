@@ -15,13 +15,14 @@ function sameToken(a: string, b: string): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { Hono } from "hono";
  * import { requireToken } from "./require_token.ts";
  * const app = new Hono().use(requireToken("s3cret"));
  * app.get("/x", (c) => c.text("ok"));
- * console.assert((await app.request("/x")).status === 401);
+ * assert.ok((await app.request("/x")).status === 401);
  * const ok = await app.request("/x", { headers: { authorization: "Bearer s3cret" } });
- * console.assert(ok.status === 200);
+ * assert.ok(ok.status === 200);
  * ```
  */
 export function requireToken(token: string): MiddlewareHandler {

@@ -202,3 +202,24 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     await Deno.remove(out, { recursive: true });
   });
 }
+
+Deno.test("train --help does not load tfjs (no tfjs engine global in the process)", async () => {
+  // tfjs-core registers `globalThis._tfengine` when it loads; a fresh process that runs
+  // `train --help` through runCli must not have it. The same probe after importing tfjs has it,
+  // so the check can fail.
+  const cli = new URL("../../cli/run_cli.ts", import.meta.url).href;
+  const probe = (before: string) =>
+    `${before}\nconst { runCli } = await import(${JSON.stringify(cli)});\n` +
+    `const code = await runCli(["train", "--help"]);\n` +
+    `console.error(JSON.stringify({ code, tfjs: "_tfengine" in globalThis }));`;
+  const run = async (source: string) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["eval", "--ext=ts", source],
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    return JSON.parse(new TextDecoder().decode(out.stderr).trim().split("\n").at(-1)!);
+  };
+  assert.deepEqual(await run(probe("")), { code: 0, tfjs: false });
+  assert.deepEqual(await run(probe(`await import("@tensorflow/tfjs");`)), { code: 0, tfjs: true });
+});

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { workerBatches } from "../../pipeline/worker_batches.ts";
-import { toBatches } from "../../pipeline/to_batches.ts";
+import { digitBatches } from "../../pipeline/digit_batches.ts";
 import { readExamples } from "../../pipeline/read_examples.ts";
 import type { CsvFormat } from "../../pipeline/csv_format.ts";
 import type { Batch } from "../../pipeline/types.ts";
@@ -16,7 +16,7 @@ Deno.test("workerBatches gives the same bytes as the in-thread pipeline for the 
   const inWorker = await collect(
     workerBatches({ read, batches, prefetch: 2, onFormat: (f) => format = f }),
   );
-  const inThread = await collect(toBatches(readExamples(read), batches));
+  const inThread = await collect(digitBatches({ examples: readExamples(read), ...batches }));
   assert.equal(inWorker.length, 3);
   assert.deepEqual(bytes(inWorker), bytes(inThread));
   assert.equal(format?.kind, "kaggle-train");
