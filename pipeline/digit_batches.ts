@@ -59,7 +59,7 @@ export interface DigitBatchesOptions {
  *   examples: ReadableStream.from(rows), select: Uint8Array.of(1, 1, 0, 1, 1), batchSize: 2,
  * }));
  * assert.deepEqual(batches.map((b) => [...b.y]), [[0, 1], [3, 4]]);
- * assert.equal(batches[1]!.x[0], 150 / 255);
+ * assert.equal(batches[1]!.x[0], Math.fround(150 / 255));
  * ```
  */
 export function digitBatches(options: DigitBatchesOptions): ReadableStream<Batch> {

@@ -41,6 +41,11 @@ export interface TrainConfig {
   blockLength: number;
   /** Shuffle the order of the training files with `seed` before reading. */
   shuffleFiles: boolean;
+  /**
+   * Run the data pipeline in a Worker (another core), batches handed over as transferable buffers;
+   * false: in this thread. Rows given in memory (k-fold and ensemble members) always run here.
+   */
+  workerPrefetch: boolean;
   // --- model ------------------------------------------------------------------------------------
   /** Zoo model name (`--list-models`), or "auto": the default for the input size. */
   model: string;
@@ -190,6 +195,11 @@ export const CONFIG_FIELDS: { readonly [K in keyof TrainConfig]: ConfigField } =
     type: "boolean",
     default: false,
     help: "shuffle the training file order (seeded)",
+  },
+  workerPrefetch: {
+    type: "boolean",
+    default: true,
+    help: "run the data pipeline in a Worker on another core",
   },
   model: { type: "string", default: "auto", help: "zoo model (see --list-models) or auto" },
   epochs: {

@@ -16,6 +16,8 @@ export interface EpochRecord {
   seconds: number;
   /** Training images per second. */
   imagesPerSecond: number;
+  /** Busy time of the pipeline Worker over the epoch's wall time (absent in-process). */
+  pipelineBusy?: number;
 }
 
 /** How progress is shown: a redrawn bar on a terminal, fixed lines, JSON lines, or nothing. */
@@ -120,6 +122,7 @@ export function formatEpochLine(r: EpochRecord, epochs: number): string {
     `${r.seconds.toFixed(1)}s`,
     `${Math.round(r.imagesPerSecond)} img/s`,
   );
+  if (r.pipelineBusy !== undefined) parts.push(`worker ${Math.round(r.pipelineBusy * 100)}% busy`);
   return parts.join("  ");
 }
 

@@ -15,7 +15,6 @@ import { useFastBatchNormalization } from "../models/batch_normalization.ts";
 import type { Manifest } from "../models/manifest.ts";
 import { saveRun } from "../models/model_io.ts";
 import { AUGMENT_KEYS, type AugmentOptions } from "../pipeline/augment_options.ts";
-import { digitBatches } from "../pipeline/digit_batches.ts";
 import type { Batch } from "../pipeline/types.ts";
 import {
   BEST_DIR,
@@ -30,12 +29,9 @@ import { EarlyStopping } from "./early_stopping.ts";
 import { batchTensors } from "./batch_tensors.ts";
 import { evaluateExamples } from "./evaluate_examples.ts";
 import { learningRateAt } from "./learning_rate_at.ts";
-import {
-  type InMemoryExamples,
-  loadTrainingData,
-  type RowSet,
-  type TrainingData,
-} from "./load_training_data.ts";
+import { type InMemoryExamples, loadTrainingData } from "./load_training_data.ts";
+import { inProcessFeed, type TrainingFeed, type TrainingSummary } from "./training_feed.ts";
+import { openWorkerFeed } from "./worker_training_feed.ts";
 import { MetricMonitor } from "./metric_monitor.ts";
 import { OptimizerSwitch } from "./optimizer_switch.ts";
 import { type EpochRecord, type ProgressMode, ProgressReporter } from "./progress_reporter.ts";
@@ -89,24 +85,28 @@ export async function trainRun(
   options: TrainRunOptions = {},
 ): Promise<TrainRunResult> {
   const run = await setUp(config, options);
-  let interrupted = false;
-  for (let epoch = run.state.epoch; epoch < config.epochs; epoch++) {
-    const pass = await trainEpoch(run, epoch);
-    if (pass.interrupted) {
-      await saveInterrupted(run, epoch, pass.steps);
-      interrupted = true;
-      break;
+  try {
+    let interrupted = false;
+    for (let epoch = run.state.epoch; epoch < config.epochs; epoch++) {
+      const pass = await trainEpoch(run, epoch);
+      if (pass.interrupted) {
+        await saveInterrupted(run, epoch, pass.steps);
+        interrupted = true;
+        break;
+      }
+      const record = await validate(run, epoch, pass);
+      const stop = await endEpoch(run, record);
+      await options.onEpoch?.(record);
+      if (stop) break;
     }
-    const record = await validate(run, epoch, pass);
-    const stop = await endEpoch(run, record);
-    await options.onEpoch?.(record);
-    if (stop) break;
+    const manifest = await finish(run, interrupted);
+    const { runDir, state: { history }, data: { testFile } } = run;
+    return { runDir, manifest, history, interrupted, testFile };
+  } finally {
+    run.feed.close();
+    run.model.dispose();
+    run.optimizer.dispose();
   }
-  const manifest = await finish(run, interrupted);
-  run.model.dispose();
-  run.optimizer.dispose();
-  const testFile = run.data.test?.file ?? null;
-  return { runDir: run.runDir, manifest, history: run.state.history, interrupted, testFile };
 }
 
 /** Everything one run carries from step to step. */
@@ -115,7 +115,9 @@ interface _Run {
   options: TrainRunOptions;
   backend: { name: string; reason: string };
   reporter: ProgressReporter;
-  data: TrainingData;
+  /** Where the batches come from: the pipeline in a Worker or in this thread. */
+  feed: TrainingFeed;
+  data: TrainingSummary;
   inputShape: [number, number, number];
   modelName: string;
   model: tf.LayersModel;
@@ -142,21 +144,24 @@ async function setUp(config: TrainConfig, options: TrainRunOptions): Promise<_Ru
     epochs: config.epochs,
     ...(options.write ? { write: options.write } : {}),
   });
-  const data = await loadTrainingData(config, options.examples);
+  const feed = await openFeed(config, options.examples);
+  const data = feed.summary;
   const inputShape: [number, number, number] = [data.height, data.width, 1];
   reporter.info(`backend ${backend.name} (${backend.reason})`);
   reporter.info(
-    `data: ${data.description}; ${data.train.size} train, ${data.valid?.size ?? 0} validation` +
-      (data.test ? `, ${data.test.rows.size} test` : "") +
-      `; ${data.height}×${data.width}, ${data.numClasses} classes`,
+    `data: ${data.description}; ${data.sizes.train} train, ${data.sizes.valid} validation` +
+      (data.testFile ? `, ${data.sizes.test} test` : "") +
+      `; ${data.height}×${data.width}, ${data.numClasses} classes` +
+      (feed.busySeconds() === null ? "" : "; pipeline in a Worker"),
   );
-  const { model, modelName, state, restoreOptimizer } = await createOrResume(
-    config,
-    data,
-    inputShape,
-    options.resume,
-    reporter,
-  );
+  let created: Awaited<ReturnType<typeof createOrResume>>;
+  try {
+    created = await createOrResume(config, data, inputShape, options.resume, reporter);
+  } catch (err) {
+    feed.close();
+    throw err;
+  }
+  const { model, modelName, state, restoreOptimizer } = created;
   const runDir = options.resume ?? (config.out || runDirName(modelName));
   const optimizer = createOptimizer(state.optimizer, state.lr, config.momentum);
   await restoreOptimizer(optimizer);
@@ -168,6 +173,7 @@ async function setUp(config: TrainConfig, options: TrainRunOptions): Promise<_Ru
     options,
     backend,
     reporter,
+    feed,
     data,
     inputShape,
     modelName,
@@ -175,7 +181,7 @@ async function setUp(config: TrainConfig, options: TrainRunOptions): Promise<_Ru
     optimizer,
     state,
     runDir,
-    callbacks: createCallbacks(config, state, data.valid !== null),
+    callbacks: createCallbacks(config, state, data.sizes.valid > 0),
     augment: augmentOptions(config),
   };
 }
@@ -183,7 +189,7 @@ async function setUp(config: TrainConfig, options: TrainRunOptions): Promise<_Ru
 /** A fresh model and state, or the model, state and optimizer of `resume`'s checkpoint. */
 async function createOrResume(
   config: TrainConfig,
-  data: TrainingData,
+  data: TrainingSummary,
   inputShape: [number, number, number],
   resume: string | undefined,
   reporter: ProgressReporter,
@@ -259,6 +265,8 @@ interface _Pass {
   started: number;
   seconds: number;
   interrupted: boolean;
+  /** The pipeline Worker's busy seconds when the epoch started (0 in-process). */
+  busyBefore: number;
 }
 
 /** One epoch of optimizer steps on the pipeline's batches; stops early when the signal aborts. */
@@ -272,11 +280,12 @@ async function trainEpoch(run: _Run, epoch: number): Promise<_Pass> {
     started: performance.now(),
     seconds: 0,
     interrupted: false,
+    busyBefore: run.feed.busySeconds() ?? 0,
   };
-  const steps = Math.ceil(data.train.size / config.batchSize);
-  const batches = batchesOf(data.train, {
+  const steps = Math.ceil(data.sizes.train / config.batchSize);
+  const batches = run.feed.batches("train", {
     batchSize: config.batchSize,
-    shuffleBuffer: data.train.size,
+    shuffleBuffer: data.sizes.train,
     seed: config.seed,
     epoch,
     augment: run.augment ?? null,
@@ -316,12 +325,13 @@ async function trainEpoch(run: _Run, epoch: number): Promise<_Pass> {
   return pass;
 }
 
-/** The batches of a row set, through the pipeline's select → shuffle → augment → batch stages. */
-function batchesOf(
-  rows: RowSet,
-  options: Omit<Parameters<typeof digitBatches>[0], "examples" | "select">,
-): ReadableStream<Batch> {
-  return digitBatches({ examples: rows.source.stream(), select: rows.select, ...options });
+/** The pipeline in a Worker (files, `workerPrefetch`) or in this thread (rows in memory). */
+async function openFeed(
+  config: TrainConfig,
+  examples: InMemoryExamples | undefined,
+): Promise<TrainingFeed> {
+  if (examples === undefined && config.workerPrefetch) return await openWorkerFeed(config);
+  return inProcessFeed(await loadTrainingData(config, examples));
 }
 
 /** One optimizer step at the scheduled learning rate; returns the batch's loss and accuracy. */
@@ -374,11 +384,13 @@ async function saveInterrupted(run: _Run, epoch: number, steps: number): Promise
 /** Scores the validation rows and writes the epoch's record into the history. */
 async function validate(run: _Run, epoch: number, pass: _Pass): Promise<EpochRecord> {
   const { data, state } = run;
-  const val = data.valid
-    ? await evaluateExamples(run.model, batchesOf(data.valid, { batchSize: 500 }), {
+  const val = data.sizes.valid > 0
+    ? await evaluateExamples(run.model, run.feed.batches("valid", { batchSize: 500 }), {
       numClasses: data.numClasses,
     })
     : null;
+  const busy = run.feed.busySeconds();
+  const seconds = (performance.now() - pass.started) / 1000;
   const record: EpochRecord = {
     epoch: epoch + 1,
     loss: pass.lossSum / Math.max(1, pass.seen),
@@ -386,8 +398,9 @@ async function validate(run: _Run, epoch: number, pass: _Pass): Promise<EpochRec
     ...(val ? { val_loss: val.loss, val_acc: val.acc } : {}),
     lr: state.lr,
     optimizer: state.optimizer,
-    seconds: (performance.now() - pass.started) / 1000,
+    seconds,
     imagesPerSecond: pass.seen / pass.seconds,
+    ...(busy === null ? {} : { pipelineBusy: (busy - pass.busyBefore) / seconds }),
   };
   state.history.push(record);
   state.epoch = epoch + 1;
@@ -462,13 +475,13 @@ async function finish(run: _Run, interrupted: boolean): Promise<Manifest> {
       delete final.epoch;
     }
   }
-  if (!interrupted && data.test) {
-    const batches = batchesOf(data.test.rows, { batchSize: 500 });
+  if (!interrupted && data.testFile !== null) {
+    const batches = run.feed.batches("test", { batchSize: 500 });
     const test = await evaluateExamples(run.model, batches, { numClasses: data.numClasses });
     final = { ...final, test_loss: test.loss, test_acc: test.acc };
     reporter.info(
       `test: acc ${test.acc.toFixed(4)}  loss ${test.loss.toFixed(4)}  ` +
-        `(${data.test.rows.size} images from ${data.test.file})`,
+        `(${data.sizes.test} images from ${data.testFile})`,
     );
   }
   const manifest = manifestFor(run, { final, best: bestMetrics(run) });
