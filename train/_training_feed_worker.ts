@@ -28,7 +28,12 @@ function post(reply: _FeedReply, transfer: Transferable[] = []): void {
 
 function fail(err: unknown, id?: number): void {
   const error = err instanceof Error ? err : new Error(String(err));
-  post({ type: "error", name: error.name, message: error.message, ...(id === undefined ? {} : { id }) });
+  post({
+    type: "error",
+    name: error.name,
+    message: error.message,
+    ...(id === undefined ? {} : { id }),
+  });
 }
 
 async function open(request: Extract<_FeedRequest, { type: "open" }>): Promise<void> {

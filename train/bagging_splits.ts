@@ -3,8 +3,9 @@ import type { FoldSplit } from "./fold_splits.ts";
 
 /**
  * Chris Deotte's bagging for ensembles: `count` independent seeded random splits of `n` rows,
- * each holding out `validFraction` (default 0.2, an 80/20 split) for validation. Member `i` uses
- * seed `Random.derive(seed, i)`, so the same seed gives the same ensemble.
+ * each holding out `validFraction` (default 0.2, an 80/20 split) for validation. Member `i`'s
+ * held-out rows are the first `round(n * validFraction)` of a shuffle seeded with
+ * `Random.derive(seed, i, 0xba6)`, so the same seed gives the same ensemble.
  *
  * @example
  * ```ts

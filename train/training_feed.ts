@@ -46,7 +46,11 @@ export function summarize(data: TrainingData): TrainingSummary {
     numClasses: data.numClasses,
     fingerprint: data.fingerprint,
     description: data.description,
-    sizes: { train: data.train.size, valid: data.valid?.size ?? 0, test: data.test?.rows.size ?? 0 },
+    sizes: {
+      train: data.train.size,
+      valid: data.valid?.size ?? 0,
+      test: data.test?.rows.size ?? 0,
+    },
     testFile: data.test?.file ?? null,
   };
 }

@@ -1,6 +1,11 @@
 import type { Batch } from "../pipeline/types.ts";
 import type { TrainConfig } from "./config.ts";
-import type { FeedBatchOptions, RowSetName, TrainingFeed, TrainingSummary } from "./training_feed.ts";
+import type {
+  FeedBatchOptions,
+  RowSetName,
+  TrainingFeed,
+  TrainingSummary,
+} from "./training_feed.ts";
 
 /** Messages to the feed worker (`_training_feed_worker.ts`). */
 export type _FeedRequest =
@@ -58,7 +63,11 @@ export async function openWorkerFeed(config: TrainConfig, prefetch = 4): Promise
   };
   worker.onerror = (event: ErrorEvent) => {
     event.preventDefault();
-    const reply: _FeedReply = { type: "error", name: "Error", message: `pipeline worker failed: ${event.message}` };
+    const reply: _FeedReply = {
+      type: "error",
+      name: "Error",
+      message: `pipeline worker failed: ${event.message}`,
+    };
     for (const listener of listeners) listener(reply);
   };
   const summary = await new Promise<TrainingSummary>((resolve, reject) => {
@@ -101,7 +110,9 @@ function _remoteBatches(
   return new ReadableStream<Batch>({
     start() {
       listeners.add(listener);
-      worker.postMessage({ type: "batches", id, set, options, credit: prefetch } satisfies _FeedRequest);
+      worker.postMessage(
+        { type: "batches", id, set, options, credit: prefetch } satisfies _FeedRequest,
+      );
     },
     async pull(controller) {
       for (;;) {
