@@ -6,6 +6,7 @@
  */
 import { basename, dirname, join, resolve } from "node:path";
 import { pathExists } from "../io/path_exists.ts";
+import { readJsonFile } from "../io/read_json_file.ts";
 import { kebabCase as kebab } from "../common/kebab_case.ts";
 import { UsageError } from "../common/usage_error.ts";
 import { type FlagSpec, parseFlags, stringFlag } from "./parse_flags.ts";
@@ -122,7 +123,9 @@ export async function configFromArgs(
   const resume = stringFlag(values, "resume");
   const configPath = stringFlag(values, "config");
   let file: { path: string; values: unknown } | undefined;
-  if (configPath !== undefined) file = { path: configPath, values: await readJsonFile(configPath) };
+  if (configPath !== undefined) {
+    file = { path: configPath, values: await readConfigFile(configPath) };
+  }
   if (resume !== undefined) {
     if (configPath !== undefined) {
       throw new UsageError("--resume takes the run's saved config; drop --config", "train");
@@ -138,21 +141,11 @@ export async function configFromArgs(
   };
 }
 
-async function readJsonFile(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) {
-      throw new UsageError(`--config ${path}: file not found`, "train");
-    }
-    throw err;
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`--config ${path}: not valid JSON (${(err as Error).message})`, "train");
-  }
+function readConfigFile(path: string): Promise<unknown> {
+  return readJsonFile(path, {
+    missing: () => new UsageError(`--config ${path}: file not found`, "train"),
+    invalid: (reason) => new UsageError(`--config ${path}: not valid JSON (${reason})`, "train"),
+  });
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { LoadedRun } from "../models/model_io.ts";
+import { meanSoftmax } from "../predict/mean_softmax.ts";
 import type { BatchPredictFn } from "./micro_batcher.ts";
 
 /**
@@ -23,11 +24,7 @@ import type { BatchPredictFn } from "./micro_batcher.ts";
 export function createModelPredictor(run: LoadedRun): BatchPredictFn {
   const [h, w, c] = run.manifest.inputShape;
   return async (x, count) => {
-    const probs = tf.tidy(() => {
-      const input = tf.tensor4d(x, [count, h, w, c]);
-      const outputs = run.models.map((m) => m.predict(input) as tf.Tensor);
-      return outputs.length === 1 ? outputs[0]! : tf.addN(outputs).div(outputs.length);
-    });
+    const probs = tf.tidy(() => meanSoftmax(run.models, [tf.tensor4d(x, [count, h, w, c])]));
     try {
       return (await probs.data()) as Float32Array;
     } finally {

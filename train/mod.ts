@@ -27,3 +27,5 @@ export * from "./evaluate_examples.ts";
 export * from "./checkpoint.ts";
 export * from "./progress_reporter.ts";
 export * from "./cross_validate.ts";
+export * from "./training_feed.ts";
+export * from "./worker_training_feed.ts";
