@@ -5,10 +5,10 @@
  *
  * list_files → open_file → interleave → line_split_stream → csv_parse_stream (= read_examples)
  * → cached_stream → select_rows_stream (split_rows) → shuffle_stream → augment_stream
- * → batch_stream (normalizes) → prefetch_stream (= digit_batches); worker_batches runs the chain in
- * a Worker. Also here: the record types, seeded random numbers, the CSV format and its sniffing,
- * bad-row reports, `normalize_stream`, `take_stream`/`skip_stream`/`repeat`, `collect_examples`
- * and `inspect_file`.
+ * → batch_stream (normalizes) → prefetch_stream (= digit_batches); during training
+ * train/worker_training_feed.ts runs the chain in a Worker. Also here: the record types, seeded
+ * random numbers, the CSV format and its sniffing, bad-row reports, `normalize_stream`,
+ * `take_stream`/`skip_stream`/`repeat`, `collect_examples` and `inspect_file`.
  *
  * @module
  */
@@ -38,7 +38,6 @@ export * from "./batch_builder.ts";
 export * from "./batch_stream.ts";
 export * from "./prefetch_stream.ts";
 export * from "./digit_batches.ts";
-export * from "./worker_batches.ts";
 export * from "./repeat.ts";
 export * from "./take_stream.ts";
 export * from "./skip_stream.ts";

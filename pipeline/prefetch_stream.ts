@@ -1,7 +1,7 @@
 /**
  * Stage 9 (in-thread): keeps up to `bufferSize` records read ahead of the consumer, so the
- * producer's I/O and parsing overlap the consumer's awaits. For true parallelism on another core
- * use `workerBatches`, which runs the whole pipeline in a Worker.
+ * producer's I/O and parsing overlap the consumer's awaits. For parallelism on another core,
+ * training runs the whole chain in a Worker (train/worker_training_feed.ts).
  *
  * @example
  * ```ts

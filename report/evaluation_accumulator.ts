@@ -1,7 +1,7 @@
 import type { Batch } from "../pipeline/types.ts";
 import { classificationMetrics } from "./classification_metrics.ts";
 import { confusionMatrix } from "./confusion_matrix.ts";
-import { logLoss } from "./log_loss.ts";
+import { logLoss } from "../common/log_loss.ts";
 import { oneVsRestRocAuc } from "./roc_auc.ts";
 
 /** One misclassified row, most confident first in `Evaluation.mistakes`. */

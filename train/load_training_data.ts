@@ -108,8 +108,10 @@ function memorySource(train: Example[], limit: number): _Source {
 async function fileSource(config: TrainConfig): Promise<_Source> {
   const embedded = config.data.length === 0;
   const mnist = embedded ? await ensureEmbeddedMnist() : null;
-  const files = mnist?.trainFiles ??
-    await listFiles(config.data, { shuffle: config.shuffleFiles, seed: config.seed });
+  const files = await listFiles(mnist?.trainFiles ?? config.data, {
+    shuffle: config.shuffleFiles,
+    seed: config.seed,
+  });
   let csv: CsvFormat | undefined;
   const read = () => {
     const examples = readExamples({

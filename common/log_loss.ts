@@ -3,7 +3,8 @@ const EPSILON = 1e-7;
 
 /**
  * Mean categorical cross-entropy of softmax outputs (`probs` row-major, `numClasses` per row)
- * against integer labels: the `loss` that training reports.
+ * against integer labels: the `loss` that training reports (train/evaluate_examples.ts) and the
+ * report shows (report/evaluation_accumulator.ts), one definition for both.
  *
  * @example
  * ```ts
