@@ -4,7 +4,7 @@
  * `cached_stream.ts` (6) and `digit_batches.ts` (7–11):
  *
  * list_files → open_file → interleave → line_split_stream → csv_parse_stream (= read_examples)
- * → cached_stream → select_rows_stream (split_rows) → shuffle_stream → augment_stream
+ * → cached_stream (packed_examples) → select_rows_stream (split_rows) → shuffle_stream → augment_stream
  * → batch_stream (normalizes) → prefetch_stream (= digit_batches); during training
  * train/worker_training_feed.ts runs the chain in a Worker. Also here: the record types, seeded
  * random numbers, the CSV format and its sniffing, bad-row reports, `normalize_stream`,
@@ -26,6 +26,7 @@ export * from "./csv_parse_stream.ts";
 export * from "./read_examples.ts";
 export * from "./collect_examples.ts";
 export * from "./cached_stream.ts";
+export * from "./packed_examples.ts";
 export * from "./split_rows.ts";
 export * from "./select_rows_stream.ts";
 export * from "./normalize_stream.ts";

@@ -117,7 +117,7 @@ export async function crossValidate(
   const data = await readAllRows(config, options);
   const plan = planSplits(config, data);
   const folder = await prepareFolder(config, options, plan);
-  plan.log(`${plan.method}: ${data.rows.length} rows → ${folder.dir}`);
+  plan.log(`${plan.method}: ${data.all.size} rows → ${folder.dir}`);
   const seconds = () => folder.priorSeconds + (performance.now() - started) / 1000;
   const { members, interrupted } = await trainMembers(config, options, plan, data, folder, seconds);
   const testFile = data.test?.file ?? null;
@@ -165,15 +165,17 @@ interface _Plan {
 }
 
 function planSplits(config: TrainConfig, data: TrainingData): _Plan {
-  const { rows } = data;
+  const n = data.all.size;
   const kfold = config.folds > 0;
   // "auto" names the model the data picks (compact-cnn for 28×28), as each member will.
   const modelName = resolveModelName(config.model, [data.height, data.width, 1]);
   const fraction = config.validSplit > 0 ? config.validSplit : 0.2;
-  const labels = config.stratify ? rows.map((e) => e.label) : undefined;
+  const labels = config.stratify
+    ? Array.from({ length: n }, (_, i) => data.all.at(i).label)
+    : undefined;
   const splits = kfold
-    ? foldSplits(rows.length, config.folds, config.seed, labels)
-    : baggingSplits(rows.length, config.ensemble, config.seed, fraction);
+    ? foldSplits(n, config.folds, config.seed, labels)
+    : baggingSplits(n, config.ensemble, config.seed, fraction);
   const method = kfold
     ? `${config.folds}-fold cross-validation of ${modelName} (seed ${config.seed}${
       config.stratify ? ", stratified" : ""
@@ -284,14 +286,14 @@ async function trainMember(
     `\n== ${name} of ${plan.splits.length}: ${split.train.length} training rows, ` +
       `${split.valid.length} validation rows${partial ? " (resuming its checkpoint)" : ""}`,
   );
-  const { rows } = data;
+  const rows = data.all;
   const result = await trainRun(
     { ...config, folds: 0, ensemble: 0, out: memberDir, seed: config.seed + index },
     {
       examples: {
-        train: split.train.map((r) => rows[r]!),
-        valid: split.valid.map((r) => rows[r]!),
-        ...(data.test ? { test: [...data.test.rows.source.records] } : {}),
+        train: split.train.map((r) => rows.at(r)),
+        valid: split.valid.map((r) => rows.at(r)),
+        ...(data.test ? { test: data.test.rows.source.toArray() } : {}),
       },
       ...(options.progress ? { progress: options.progress } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
@@ -343,7 +345,7 @@ async function saveEnsembleFolder(
   };
   await saveEnsemble(dir, ensemble);
   if (data.test && options.scoreEnsemble) {
-    const scored = await options.scoreEnsemble(dir, [...data.test.rows.source.records]);
+    const scored = await options.scoreEnsemble(dir, data.test.rows.source.toArray());
     result.ensemble_test_acc = scored.accuracy;
     result.ensemble_test_loss = scored.loss;
     ensemble.metrics!.test_acc = scored.accuracy;

@@ -1,5 +1,6 @@
 import { ensureEmbeddedMnist } from "../data/embedded_mnist.ts";
 import { CachedStream } from "../pipeline/cached_stream.ts";
+import { PackedExamples } from "../pipeline/packed_examples.ts";
 import type { CsvFormat, CsvFormatOptions } from "../pipeline/csv_format.ts";
 import { listFiles } from "../pipeline/list_files.ts";
 import { readExamples } from "../pipeline/read_examples.ts";
@@ -23,7 +24,7 @@ export interface RowSet {
 /** Everything a run trains, validates and tests on, with what the manifest records about it. */
 export interface TrainingData {
   /** Every row read (after `--limit`), in file order: the cache the splits select from. */
-  rows: readonly Example[];
+  all: CachedStream<Example>;
   train: RowSet;
   /** Validation rows (a `--valid` file or the held-out split), or null without validation. */
   valid: RowSet | null;
@@ -71,22 +72,22 @@ export async function loadTrainingData(
 ): Promise<TrainingData> {
   const format = formatOptions(config);
   const source = injected ? memorySource(injected.train, config.limit) : await fileSource(config);
-  const { rows, fingerprint } = await firstPass(source);
+  const { all, fingerprint } = await firstPass(source);
   const { train, valid } = await validationSplit(config, format, source.cache, injected);
   const test = await testRows(config, format, source.testFile, injected);
   const csv = source.format();
-  const { height, width } = imageShape(rows[0]!.pixels.length, csv);
+  const { height, width } = imageShape(all.at(0).pixels.length, csv);
   return {
-    rows,
+    all,
     train,
     valid,
     test,
     height,
     width,
     pixelMax: csv?.pixelMax ?? (config.pixelMax || 255),
-    numClasses: countClasses(csv, [rows, valid, test?.rows ?? null]),
+    numClasses: countClasses(csv, [all, valid?.source ?? null, test?.rows.source ?? null]),
     fingerprint: { files: source.files, rows: fingerprint.rows, sha256: fingerprint.digest() },
-    description: describe(source, rows.length),
+    description: describe(source, all.size),
   };
 }
 
@@ -124,7 +125,7 @@ async function fileSource(config: TrainConfig): Promise<_Source> {
     return config.limit > 0 ? examples.pipeThrough(new TakeStream(config.limit)) : examples;
   };
   return {
-    cache: new CachedStream(read),
+    cache: new CachedStream(read, () => new PackedExamples()),
     files,
     testFile: mnist?.testLabelledFile ?? null,
     embedded,
@@ -135,7 +136,7 @@ async function fileSource(config: TrainConfig): Promise<_Source> {
 /** Reads the source once, filling its cache; fingerprints the rows and checks they are labelled. */
 async function firstPass(
   source: _Source,
-): Promise<{ rows: readonly Example[]; fingerprint: DataFingerprint }> {
+): Promise<{ all: CachedStream<Example>; fingerprint: DataFingerprint }> {
   const fingerprint = new DataFingerprint();
   for await (const example of source.cache.stream()) {
     if (example.label < 0) {
@@ -146,9 +147,10 @@ async function firstPass(
     }
     fingerprint.add(example);
   }
-  const rows = source.cache.records;
-  if (rows.length === 0) throw new RangeError(`no training rows in ${source.files.join(", ")}`);
-  return { rows, fingerprint };
+  if (source.cache.size === 0) {
+    throw new RangeError(`no training rows in ${source.files.join(", ")}`);
+  }
+  return { all: source.cache, fingerprint };
 }
 
 /** The training rows and the validation rows: given, a `--valid` file, or a seeded split. */
@@ -158,10 +160,10 @@ async function validationSplit(
   cache: CachedStream<Example>,
   injected: InMemoryExamples | undefined,
 ): Promise<{ train: RowSet; valid: RowSet | null }> {
-  const all: RowSet = { source: cache, select: null, size: cache.records.length };
+  const all: RowSet = { source: cache, select: null, size: cache.size };
   if (injected?.valid) return { train: all, valid: inMemory(injected.valid) };
   if (config.valid !== "") return { train: all, valid: await readRows([config.valid], format) };
-  const labels = cache.records.map((e) => e.label);
+  const labels = Array.from({ length: cache.size }, (_, i) => cache.at(i).label);
   const split = splitRows(labels, config.validSplit, {
     seed: config.seed,
     stratify: config.stratify,
@@ -192,9 +194,9 @@ function inMemory(rows: Example[]): RowSet {
 
 /** A labelled file read whole into its own cache. */
 async function readRows(files: string[], format: CsvFormatOptions): Promise<RowSet> {
-  const cache = new CachedStream(() => readExamples({ files, format }));
+  const cache = new CachedStream(() => readExamples({ files, format }), () => new PackedExamples());
   for await (const _ of cache.stream()) { /* fill the cache */ }
-  return { source: cache, select: null, size: cache.records.length };
+  return { source: cache, select: null, size: cache.size };
 }
 
 function imageShape(pixels: number, csv: CsvFormat | undefined): { height: number; width: number } {
@@ -212,12 +214,15 @@ function imageShape(pixels: number, csv: CsvFormat | undefined): { height: numbe
  */
 function countClasses(
   csv: CsvFormat | undefined,
-  sets: (readonly Example[] | RowSet | null)[],
+  caches: (CachedStream<Example> | null)[],
 ): number {
   let maxLabel = (csv?.numClasses ?? 0) - 1;
-  for (const set of sets) {
-    const rows = set === null ? [] : "source" in set ? set.source.records : set;
-    for (const e of rows) if (e.label > maxLabel) maxLabel = e.label;
+  if (csv === undefined) { // rows in memory: look at every label
+    for (const cache of caches) {
+      for (let i = 0; i < (cache?.size ?? 0); i++) {
+        maxLabel = Math.max(maxLabel, cache!.at(i).label);
+      }
+    }
   }
   return Math.max(2, maxLabel + 1);
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { CachedStream } from "../../pipeline/cached_stream.ts";
+import { PackedExamples } from "../../pipeline/packed_examples.ts";
 import { readExamples } from "../../pipeline/read_examples.ts";
 import { collect, fixture } from "./_fixture.ts";
 
@@ -23,11 +24,21 @@ Deno.test("CachedStream reads the source again after a pass that stopped early",
   const cache = new CachedStream(() => (opened++, ReadableStream.from([1, 2, 3, 4])));
   for await (const n of cache.stream()) if (n === 2) break;
   assert.equal(cache.complete, false);
-  assert.deepEqual(cache.records, []);
+  assert.equal(cache.size, 0);
   assert.deepEqual(await collect(cache.stream()), [1, 2, 3, 4]);
   assert.equal(opened, 2);
   assert.deepEqual(await collect(cache.stream()), [1, 2, 3, 4]);
   assert.equal(opened, 2);
+});
+
+Deno.test("CachedStream with a PackedExamples store replays equal examples", async () => {
+  const open = () => readExamples({ files: fixture("kaggle_train.csv") });
+  const packed = new CachedStream(open, () => new PackedExamples());
+  const first = await collect(packed.stream());
+  const again = await collect(packed.stream());
+  assert.equal(packed.size, 12);
+  assert.deepEqual(again, first);
+  assert.deepEqual(packed.toArray(), first);
 });
 
 Deno.test("CachedStream.of replays rows given in memory without a source", async () => {
