@@ -66,7 +66,7 @@ export function summarize(data: TrainingData): TrainingSummary {
  * const rows = [0, 1, 2].map((label) => ({ pixels: new Uint8Array(4), label, source: { file: "m", line: label + 2 } }));
  * const source = CachedStream.of(rows);
  * const feed = inProcessFeed({
- *   rows, train: { source, select: Uint8Array.of(1, 0, 1), size: 2 }, valid: null, test: null,
+ *   all: source, train: { source, select: Uint8Array.of(1, 0, 1), size: 2 }, valid: null, test: null,
  *   height: 2, width: 2, pixelMax: 255, numClasses: 3,
  *   fingerprint: { files: [], rows: 3, sha256: "" }, description: "3 rows",
  * });

@@ -165,11 +165,17 @@ Deno.test("deno task train --json prints the config to stderr and one JSON objec
   await Deno.remove(out, { recursive: true });
 });
 
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  Deno.test(`deno task train: ${signal} stops after the current batch, saves a checkpoint and exits 130`, async () => {
+// SIGINT with the pipeline in this thread, SIGTERM with the pipeline in a Worker.
+for (
+  const [signal, feed] of [["SIGINT", "--no-worker-prefetch"], [
+    "SIGTERM",
+    "--worker-prefetch",
+  ]] as const
+) {
+  Deno.test(`deno task train ${feed}: ${signal} stops after the current batch, saves a checkpoint and exits 130`, async () => {
     const out = await Deno.makeTempDir();
     const child = quickTrain(
-      ["--limit", "20000", "--batch-size", "8", "--epochs", "3", "--out", out],
+      ["--limit", "20000", "--batch-size", "8", "--epochs", "3", "--out", out, feed],
     ).spawn();
     const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
     let text = "";
@@ -199,6 +205,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     assert.equal(resume, out);
     assert.equal(config.epochs, 5);
     assert.equal(config.batchSize, 8, "the saved config comes back");
+    assert.equal(config.workerPrefetch, feed === "--worker-prefetch");
     await Deno.remove(out, { recursive: true });
   });
 }

@@ -109,7 +109,14 @@ Deno.test("trainRun stopped mid-epoch with the Worker feed saves a checkpoint an
   controller.abort(); // stops after the first batch, as Ctrl-C does
   const cfg = resolveConfig({
     preset: "quick",
-    flags: { data: [file], test: "none", backend: "cpu", batchSize: 8, out: join(dir, "run") },
+    flags: {
+      data: [file],
+      test: "none",
+      backend: "cpu",
+      batchSize: 8,
+      out: join(dir, "run"),
+      workerPrefetch: true,
+    },
   });
   const result = await trainRun(cfg, { progress: "silent", signal: controller.signal });
   assert.equal(result.interrupted, true);
