@@ -35,7 +35,7 @@ export function hasBatchNormTraining(): boolean {
  * caller folds into its moving averages. Differentiable with respect to x, scale and offset.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * if (hasBatchNormTraining()) {
  *   const [y, mean, variance] = batchNormTraining(x, gamma, beta, 1e-3);
  * }

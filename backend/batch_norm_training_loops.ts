@@ -36,10 +36,11 @@ export interface BatchNormBackwardArrays {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * const a = { x: new Float32Array([1, 3]), scale: new Float32Array([1]), offset: new Float32Array([0]),
  *   y: new Float32Array(2), mean: new Float32Array(1), variance: new Float32Array(1) };
  * batchNormForward(a, 0);
- * console.assert(a.mean[0] === 2 && a.variance[0] === 1 && a.y[0] === -1);
+ * assert.ok(a.mean[0] === 2 && a.variance[0] === 1 && a.y[0] === -1);
  * ```
  */
 export function batchNormForward(a: BatchNormForwardArrays, epsilon: number): void {

@@ -4,9 +4,9 @@ import { probeWebGpu } from "./probe_webgpu.ts";
 import { initWebGpuBackend } from "./init_webgpu_backend.ts";
 import { _timeConvStep } from "./_time_conv_step.ts";
 
-/** Backend names a user may ask for. */
-export const BACKEND_NAMES = ["auto", "webgpu", "wasm", "cpu", "native"] as const;
-export type BackendName = (typeof BACKEND_NAMES)[number];
+import { BACKEND_NAMES, type BackendName } from "./backend_names.ts";
+
+export { BACKEND_NAMES, type BackendName } from "./backend_names.ts";
 
 /** The backend in use and why it was chosen (printed, and recorded in the manifest). */
 export interface BackendChoice {

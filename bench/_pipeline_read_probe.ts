@@ -8,7 +8,7 @@
  * @module
  */
 import { readExamples } from "../pipeline/read_examples.ts";
-import { toBatches } from "../pipeline/to_batches.ts";
+import { digitBatches } from "../pipeline/digit_batches.ts";
 
 const [file, mode = "parse"] = Deno.args;
 if (file === undefined) throw new TypeError("usage: _pipeline_read_probe.ts FILE [parse|batch]");
@@ -21,7 +21,9 @@ const timer = setInterval(sample, 5);
 const started = performance.now();
 let rows = 0;
 if (mode === "batch") {
-  for await (const batch of toBatches(readExamples({ files: file }), { batchSize: 128 })) {
+  for await (
+    const batch of digitBatches({ examples: readExamples({ files: file }), batchSize: 128 })
+  ) {
     rows += batch.size;
     if ((rows & 1023) < 128) sample();
   }

@@ -14,27 +14,15 @@ import * as tf from "@tensorflow/tfjs";
 import { parseArgs } from "node:util";
 import { registerNativeBackend } from "../backend/native/register_native_backend.ts";
 import { createModel } from "../models/create_model.ts";
+import { createSmallCnnRef } from "../models/small_cnn_ref.ts";
 
 const INFER_BATCH = 512;
 
-function smallCnnRef(): tf.Sequential {
-  return tf.sequential({
-    layers: [
-      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: "relu" }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: "relu" }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.flatten(),
-      tf.layers.dense({ units: 128, activation: "relu" }),
-      tf.layers.dense({ units: 10, activation: "softmax" }),
-    ],
-  });
-}
-
 /** small-cnn-ref (the PyTorch comparison's model), or any model of the zoo by name. */
 function makeModel(name: string): tf.LayersModel {
-  if (name === "small-cnn-ref") return smallCnnRef();
-  return createModel(name, { inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
+  const config = { inputShape: [28, 28, 1] as [number, number, number], numClasses: 10, seed: 1 };
+  if (name === "small-cnn-ref") return createSmallCnnRef(config);
+  return createModel(name, config);
 }
 
 const kernelTimes = new Map<string, { ms: number; calls: number }>();

@@ -12,8 +12,9 @@ import { cpuUsage } from "node:process";
 import { join } from "node:path";
 import { ensureEmbeddedMnist } from "../data/embedded_mnist.ts";
 import { readExamples } from "../pipeline/read_examples.ts";
-import { toBatches } from "../pipeline/to_batches.ts";
-import { workerBatches } from "../pipeline/worker_batches.ts";
+import { digitBatches } from "../pipeline/digit_batches.ts";
+import { resolveConfig } from "../train/resolve_config.ts";
+import { openWorkerFeed } from "../train/worker_training_feed.ts";
 
 /** One printed figure. */
 interface Measurement {
@@ -106,14 +107,17 @@ export async function runPipelineBench(options: { json?: boolean } = {}): Promis
     });
     await measure("read → parse → batch (128)", async () => {
       let rows = 0;
-      for await (const b of toBatches(readExamples({ files: file }), { batchSize: 128 })) {
+      for await (
+        const b of digitBatches({ examples: readExamples({ files: file }), batchSize: 128 })
+      ) {
         rows += b.size;
       }
       return rows;
     });
     await measure("+ shuffle 10000 + augment", async () => {
       let rows = 0;
-      const batches = toBatches(readExamples({ files: file }), {
+      const batches = digitBatches({
+        examples: readExamples({ files: file }),
         batchSize: 128,
         shuffleBuffer: 10000,
         seed: 1,
@@ -122,10 +126,14 @@ export async function runPipelineBench(options: { json?: boolean } = {}): Promis
       for await (const b of batches) rows += b.size;
       return rows;
     }, 1);
-    await measure("read → batch in a Worker", async () => {
+    await measure("read → cache → batch in a Worker (training's feed)", async () => {
       let rows = 0;
-      for await (const b of workerBatches({ read: { files: file }, batches: { batchSize: 128 } })) {
-        rows += b.size;
+      const config = resolveConfig({ flags: { data: [file], validSplit: 0, test: "none" } });
+      const feed = await openWorkerFeed(config);
+      try {
+        for await (const b of feed.batches("train", { batchSize: 128 })) rows += b.size;
+      } finally {
+        feed.close();
       }
       return rows;
     });

@@ -9,6 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import { selectBackend } from "../backend/select_backend.ts";
 import { probeWebGpu } from "../backend/probe_webgpu.ts";
 import { createModel } from "../models/create_model.ts";
+import { createSmallCnnRef } from "../models/small_cnn_ref.ts";
 
 /** Training batch size (what `deno task train` uses by default). */
 const TRAIN_BATCH = 128;
@@ -113,21 +114,8 @@ function _createBenchModel(name: string): tf.LayersModel {
   if (name !== "small-cnn-ref") {
     return createModel(name, { inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
   }
-  // The issue's reference CNN (5.3 MFLOP forward per image), the same as the PyTorch side.
-  const model = tf.sequential({ name: "small_cnn_ref" });
-  model.add(tf.layers.conv2d({
-    inputShape: [28, 28, 1],
-    filters: 32,
-    kernelSize: 3,
-    activation: "relu",
-  }));
-  model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-  model.add(tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: "relu" }));
-  model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-  model.add(tf.layers.flatten());
-  model.add(tf.layers.dense({ units: 128, activation: "relu" }));
-  model.add(tf.layers.dense({ units: 10, activation: "softmax" }));
-  return model;
+  // The issue's reference CNN, the same as the PyTorch side (models/small_cnn_ref.ts).
+  return createSmallCnnRef({ inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
 }
 
 /** Forward FLOPs per image: 2·MACs of the Conv2D and Dense layers. */

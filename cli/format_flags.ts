@@ -23,9 +23,10 @@ export const FORMAT_FLAGS_HELP = `CSV format (detected from the header when not 
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { readFormatFlags } from "./format_flags.ts";
  * const format = readFormatFlags({ header: false, "label-column": "last", "pixel-max": "16" }, "inspect");
- * console.assert(format.header === false && format.labelColumn === "last" && format.pixelMax === 16);
+ * assert.ok(format.header === false && format.labelColumn === "last" && format.pixelMax === 16);
  * ```
  */
 export function readFormatFlags(values: FlagValues, command: string): CsvFormatOptions {

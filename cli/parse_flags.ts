@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
-import { UsageError } from "./errors.ts";
+import { closestName } from "../common/closest_name.ts";
+import { UsageError } from "../common/usage_error.ts";
 
 /** One option of a command: its type, an optional short alias and default, and whether it repeats. */
 export interface FlagSpec {
@@ -18,9 +19,10 @@ export type FlagValues = Record<string, string | boolean | (string | boolean)[] 
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { parseFlags } from "./parse_flags.ts";
  * const { values } = parseFlags(["--epochs", "3"], { epochs: { type: "string" } }, "train");
- * console.assert(values.epochs === "3");
+ * assert.ok(values.epochs === "3");
  * ```
  */
 export function parseFlags(
@@ -51,7 +53,7 @@ function explainParseError(err: unknown, known: string[]): string {
   if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
     const name = /'(-{1,2}[^'\s]+)'/.exec(message)?.[1] ?? message;
     const bare = name.replace(/^-+/, "").split("=")[0] ?? "";
-    const guess = closest(bare, known);
+    const guess = closestName(bare, known);
     return `unknown option ${name.startsWith("-") ? name : `--${bare}`}` +
       (guess ? ` (did you mean --${guess}?)` : "");
   }
@@ -63,30 +65,6 @@ function explainParseError(err: unknown, known: string[]): string {
     return message.replace(/^Option '([^']+)'.*argument missing$/, "option $1 needs a value");
   }
   return message;
-}
-
-/** The known name within edit distance 2 of `name`, if any. */
-function closest(name: string, known: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of known) {
-    const d = editDistance(name, candidate);
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
-    }
-    prev = row;
-  }
-  return prev[b.length]!;
 }
 
 /** Reads a string flag, or `undefined` when absent. */

@@ -67,7 +67,7 @@ export async function run(args: string[]): Promise<number> {
   const { Predictor } = await import("../predict/predictor.ts");
   const { SubmissionWriter } = await import("../predict/submission_writer.ts");
   const { readExamples } = await import("../pipeline/read_examples.ts");
-  const { toBatches } = await import("../pipeline/to_batches.ts");
+  const { digitBatches } = await import("../pipeline/digit_batches.ts");
 
   const backend = await selectBackend(stringFlag(values, "backend") ?? "auto");
   const predictor = await Predictor.load(models, { tta, seed });
@@ -88,7 +88,7 @@ export async function run(args: string[]): Promise<number> {
         hasIds = f.idIndex >= 0;
       },
     });
-    const batches = toBatches(examples, { batchSize, keepIds: true });
+    const batches = digitBatches({ examples, batchSize, keepIds: true });
     for await (const { batch, probs } of predictor.predictStream(batches)) {
       writer ??= await SubmissionWriter.create(output, {
         classes: predictor.classes,

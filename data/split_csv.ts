@@ -41,6 +41,7 @@ export interface SplitCsvOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { splitCsv } from "./split_csv.ts";
  * const dir = await Deno.makeTempDir();
  * await Deno.writeTextFile(`${dir}/t.csv`, "label,p0\n1,0\n2,0\n3,0\n4,0\n");
@@ -48,7 +49,7 @@ export interface SplitCsvOptions {
  *   out: dir,
  *   ranges: [{ name: "train", start: 0, end: 3 }, { name: "valid", start: 3, end: 4 }],
  * });
- * console.assert(parts.map((p) => p.rows).join() === "3,1");
+ * assert.ok(parts.map((p) => p.rows).join() === "3,1");
  * ```
  */
 export async function splitCsv(

@@ -12,10 +12,11 @@ function tempPathFor(path: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { writeFileAtomic } from "./atomic_write.ts";
  * const path = await Deno.makeTempFile();
  * await writeFileAtomic(path, "hello\n");
- * console.assert(await Deno.readTextFile(path) === "hello\n");
+ * assert.ok(await Deno.readTextFile(path) === "hello\n");
  * ```
  */
 export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {

@@ -4,8 +4,9 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { pathExists } from "./path_exists.ts";
- * console.assert(!(await pathExists("/no/such/file")));
+ * assert.ok(!(await pathExists("/no/such/file")));
  * ```
  */
 export async function pathExists(path: string): Promise<boolean> {

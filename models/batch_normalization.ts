@@ -79,7 +79,7 @@ function fastBatchNormalization(): LayerClass {
  * step is fused on backends that support it.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * model.add(batchNormalization({ momentum: 0.9 }));
  * ```
  */

@@ -8,8 +8,9 @@ import { MODEL_ZOO } from "./model_zoo.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { resolveModelName } from "./create_model.ts";
- * console.assert(resolveModelName("auto", [8, 8, 1]) === "tiny-cnn");
+ * assert.ok(resolveModelName("auto", [8, 8, 1]) === "tiny-cnn");
  * ```
  */
 export function resolveModelName(name: string, inputShape: readonly number[]): string {
@@ -27,9 +28,10 @@ export function resolveModelName(name: string, inputShape: readonly number[]): s
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { createModel } from "./create_model.ts";
  * const model = createModel("logreg", { inputShape: [8, 8, 1], numClasses: 10, seed: 1 });
- * console.assert(model.countParams() === 650);
+ * assert.ok(model.countParams() === 650);
  * model.dispose();
  * ```
  */

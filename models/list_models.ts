@@ -9,9 +9,10 @@ import { createModel, resolveModelName } from "./create_model.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { listModels } from "./list_models.ts";
  * const table = await listModels();
- * console.assert(table.includes("logreg") && table.includes("7,850"));
+ * assert.ok(table.includes("logreg") && table.includes("7,850"));
  * ```
  */
 export async function listModels(
@@ -51,9 +52,10 @@ export async function listModels(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { summarizeModel } from "./list_models.ts";
  * const text = await summarizeModel("logreg");
- * console.assert(text.includes("Total params: 7850"));
+ * assert.ok(text.includes("Total params: 7850"));
  * ```
  */
 export async function summarizeModel(

@@ -8,9 +8,10 @@ import { _LayerSeeds } from "./_layer_seeds.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { createLogreg } from "./logreg.ts";
  * const model = createLogreg({ inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
- * console.assert(model.countParams() === 7850);
+ * assert.ok(model.countParams() === 7850);
  * model.dispose();
  * ```
  */

@@ -8,9 +8,10 @@ import { _LayerSeeds } from "./_layer_seeds.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { createMlp } from "./mlp.ts";
  * const model = createMlp({ inputShape: [8, 8, 1], numClasses: 10, seed: 1 });
- * console.assert(model.outputs[0]!.shape[1] === 10);
+ * assert.ok(model.outputs[0]!.shape[1] === 10);
  * model.dispose();
  * ```
  */

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../io/atomic_write.ts";
+import { readJsonFile } from "../io/read_json_file.ts";
 import type { EnsembleManifest, Manifest } from "./manifest.ts";
 
 /** A loaded run folder: one model, or several for an ensemble folder (averaged by softmax). */
@@ -62,21 +63,11 @@ export async function saveEnsemble(dir: string, ensemble: EnsembleManifest): Pro
   await writeFileAtomic(join(dir, ENSEMBLE_JSON), JSON.stringify(ensemble, null, 2) + "\n");
 }
 
-async function readJson<T>(path: string, what: string): Promise<T> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) {
-      throw new Deno.errors.NotFound(`${what} is missing: ${path} does not exist`);
-    }
-    throw err;
-  }
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    throw new SyntaxError(`${what} is not valid JSON: ${path}`);
-  }
+function readJson<T>(path: string, what: string): Promise<T> {
+  return readJsonFile<T>(path, {
+    missing: () => new Deno.errors.NotFound(`${what} is missing: ${path} does not exist`),
+    invalid: () => new SyntaxError(`${what} is not valid JSON: ${path}`),
+  });
 }
 
 /** Reads only the manifest of a run folder (or of an ensemble's first member). */

@@ -36,8 +36,9 @@ export interface ModelZooEntry {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { MODEL_ZOO } from "./model_zoo.ts";
- * console.assert("kaggle-cnn" in MODEL_ZOO && "logreg" in MODEL_ZOO);
+ * assert.ok("kaggle-cnn" in MODEL_ZOO && "logreg" in MODEL_ZOO);
  * ```
  */
 export const MODEL_ZOO: Readonly<Record<string, ModelZooEntry>> = {

@@ -10,9 +10,10 @@ import { _LayerSeeds, _requireInputSize } from "./_layer_seeds.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { createSimpleCnn } from "./simple_cnn.ts";
  * const model = createSimpleCnn({ inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
- * console.assert(model.outputs[0]!.shape[1] === 10);
+ * assert.ok(model.outputs[0]!.shape[1] === 10);
  * model.dispose();
  * ```
  */

@@ -10,9 +10,10 @@ import { _LayerSeeds, _requireInputSize } from "./_layer_seeds.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { createWideCnn } from "./wide_cnn.ts";
  * const model = createWideCnn({ inputShape: [8, 8, 1], numClasses: 10 });
- * console.assert(model.outputs[0]!.shape[1] === 10);
+ * assert.ok(model.outputs[0]!.shape[1] === 10);
  * model.dispose();
  * ```
  */

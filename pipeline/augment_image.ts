@@ -13,11 +13,12 @@ const DEG = Math.PI / 180;
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { augmentImage } from "./augment_image.ts";
  * import { Random } from "./random.ts";
  * const out = new Float32Array(4);
  * augmentImage(new Uint8Array([0, 255, 255, 0]), 2, 2, {}, new Random(1), out);
- * console.assert(out[1] === 1 && out[0] === 0);
+ * assert.ok(out[1] === 1 && out[0] === 0);
  * ```
  */
 export function augmentImage(

@@ -27,6 +27,9 @@ const LIMITS: Record<keyof AugmentOptions, number> = {
   contrast: 1,
 };
 
+/** The augmentation names, in a fixed order (also keys of the training config). */
+export const AUGMENT_KEYS = Object.keys(LIMITS) as readonly (keyof AugmentOptions)[];
+
 /**
  * Checks augmentation options: each must be a number from 0 to its limit (rotation ≤ 180°,
  * zoom < 1, shifts ≤ 1, shear < 90°, contrast ≤ 1). Returns whether any transform is on.
@@ -34,9 +37,10 @@ const LIMITS: Record<keyof AugmentOptions, number> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { checkAugmentOptions } from "./augment_options.ts";
- * console.assert(checkAugmentOptions({ rotation: 10, zoom: 0.1 }) === true);
- * console.assert(checkAugmentOptions({}) === false);
+ * assert.ok(checkAugmentOptions({ rotation: 10, zoom: 0.1 }) === true);
+ * assert.ok(checkAugmentOptions({}) === false);
  * ```
  */
 export function checkAugmentOptions(options: AugmentOptions | null | undefined): boolean {

@@ -29,9 +29,10 @@ export const SKIPPED_ROWS_SHOWN = 5;
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { badRowError } from "./bad_row.ts";
  * const err = badRowError({ file: "a.csv", line: 3, column: 2, problem: "expected an integer", kind: "SyntaxError" });
- * console.assert(err instanceof SyntaxError && err.message === "Cannot parse a.csv line 3 column 2: expected an integer");
+ * assert.ok(err instanceof SyntaxError && err.message === "Cannot parse a.csv line 3 column 2: expected an integer");
  * ```
  */
 export function badRowError(row: BadRow): Error {

@@ -5,16 +5,17 @@ const UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
 
 /**
  * Fills one {@link Batch} at a time: `x` as NHWC floats in [0, 1] (bytes are divided by 255),
- * `y` as class indices, and ids/row numbers when asked. Shared by `BatchStream` and `toBatches`.
+ * `y` as class indices, and ids/row numbers when asked. The engine of `BatchStream`.
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { BatchBuilder } from "./batch_builder.ts";
  * const builder = new BatchBuilder({ batchSize: 2, height: 1, width: 2 });
  * const src = { file: "a.csv", line: 2 };
  * builder.add({ pixels: new Uint8Array([0, 255]), label: 3, source: src });
  * const batch = builder.add({ pixels: new Uint8Array([255, 0]), label: 4, source: src })!;
- * console.assert(batch.size === 2 && batch.x[1] === 1 && batch.y[1] === 4);
+ * assert.ok(batch.size === 2 && batch.x[1] === 1 && batch.y[1] === 4);
  * ```
  */
 export class BatchBuilder {

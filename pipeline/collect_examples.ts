@@ -9,11 +9,12 @@ import { readExamples, type ReadExamplesOptions } from "./read_examples.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { collectExamples } from "./collect_examples.ts";
  * const path = await Deno.makeTempFile({ suffix: ".csv" });
  * await Deno.writeTextFile(path, "label,p0,p1,p2,p3\n3,0,1,2,3\n");
  * const { examples, format } = await collectExamples({ files: path });
- * console.assert(examples.length === 1 && format.height === 2);
+ * assert.ok(examples.length === 1 && format.height === 2);
  * ```
  */
 export async function collectExamples(

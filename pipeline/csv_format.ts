@@ -53,12 +53,13 @@ const INTEGER = /^\s*"?\s*\d+\s*"?\s*$/;
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { resolveCsvFormat } from "./csv_format.ts";
  * const header = ["label", ...Array.from({ length: 784 }, (_, i) => `pixel${i}`)];
  * const format = resolveCsvFormat("train.csv", header);
- * console.assert(format.kind === "kaggle-train" && format.height === 28 && format.labelIndex === 0);
+ * assert.ok(format.kind === "kaggle-train" && format.height === 28 && format.labelIndex === 0);
  * const optdigits = resolveCsvFormat("optdigits.tra", Array(65).fill("0"), { labelColumn: "last", pixelMax: 16 });
- * console.assert(optdigits.width === 8 && optdigits.labelIndex === 64);
+ * assert.ok(optdigits.width === 8 && optdigits.labelIndex === 64);
  * ```
  */
 export function resolveCsvFormat(

@@ -11,6 +11,7 @@ export type { CsvParseStreamOptions };
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { CsvParseStream } from "./csv_parse_stream.ts";
  * import { LineSplitStream } from "./line_split_stream.ts";
  * import { resolveCsvFormat } from "./csv_format.ts";
@@ -21,7 +22,7 @@ export type { CsvParseStreamOptions };
  *     .pipeThrough(new LineSplitStream({ file: "t.csv", header: true }))
  *     .pipeThrough(new CsvParseStream({ format })),
  * );
- * console.assert(examples[0]!.label === 7 && examples[0]!.pixels[1] === 255);
+ * assert.ok(examples[0]!.label === 7 && examples[0]!.pixels[1] === 255);
  * ```
  */
 export class CsvParseStream extends TransformStream<LineBlock, Example> {

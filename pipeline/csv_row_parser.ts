@@ -34,6 +34,7 @@ const decoder = new TextDecoder();
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { CsvRowParser } from "./csv_row_parser.ts";
  * import { resolveCsvFormat } from "./csv_format.ts";
  * const format = resolveCsvFormat("t.csv", ["label", "p0", "p1", "p2", "p3"]);
@@ -41,7 +42,7 @@ const decoder = new TextDecoder();
  * const line = new TextEncoder().encode("7,0,255,3,4");
  * const block = { file: "t.csv", bytes: line, starts: Int32Array.of(0), ends: Int32Array.of(line.length), lineNumbers: Int32Array.of(2), count: 1, header: null };
  * const [example] = parser.parse(block);
- * console.assert(example!.label === 7 && example!.pixels[1] === 255);
+ * assert.ok(example!.label === 7 && example!.pixels[1] === 255);
  * ```
  */
 export class CsvRowParser {

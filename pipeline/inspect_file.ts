@@ -46,11 +46,12 @@ export interface InspectFileOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { inspectFile } from "./inspect_file.ts";
  * const path = await Deno.makeTempFile({ suffix: ".csv" });
  * await Deno.writeTextFile(path, "label,p0,p1,p2,p3\n3,0,1,2,255\n3,4,5,6,7\n");
  * const stats = await inspectFile(path);
- * console.assert(stats.rows === 2 && stats.labelCounts[3] === 2 && stats.pixelMax === 255);
+ * assert.ok(stats.rows === 2 && stats.labelCounts[3] === 2 && stats.pixelMax === 255);
  * ```
  */
 export async function inspectFile(

@@ -36,13 +36,16 @@ export interface LineSplitStreamOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { LineSplitStream } from "./line_split_stream.ts";
  * const bytes = new TextEncoder().encode("\uFEFFa,b\r\n1,2\r\n3,4");
  * const blocks = await Array.fromAsync(
  *   ReadableStream.from([bytes]).pipeThrough(new LineSplitStream({ file: "x.csv", header: true })),
  * );
- * console.assert(new TextDecoder().decode(blocks[0]!.header!) === "a,b");
- * console.assert(blocks[0]!.count === 2 && blocks[0]!.lineNumbers[1] === 3);
+ * assert.equal(new TextDecoder().decode(blocks[0]!.header!), "a,b");
+ * // "1,2" in the chunk's block; "3,4" (no final newline) in the block flushed at the end.
+ * const lines = blocks.flatMap((b) => [...b.lineNumbers.subarray(0, b.count)]);
+ * assert.deepEqual(lines, [2, 3]);
  * ```
  */
 export class LineSplitStream extends TransformStream<Uint8Array, LineBlock> {

@@ -16,11 +16,12 @@ export interface ListFilesOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { listFiles } from "./list_files.ts";
  * const dir = await Deno.makeTempDir();
  * for (const name of ["b.csv", "a.csv", "notes.txt"]) await Deno.writeTextFile(`${dir}/${name}`, "");
  * const files = await listFiles(dir);
- * console.assert(files.length === 2 && files[0]!.endsWith("a.csv"));
+ * assert.ok(files.length === 2 && files[0]!.endsWith("a.csv"));
  * ```
  */
 export async function listFiles(

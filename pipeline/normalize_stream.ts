@@ -2,16 +2,18 @@ import type { Example, FloatExample } from "./types.ts";
 
 /**
  * Stage 6a: maps pixels from bytes 0..255 to floats in [0, 1] (`v / 255` in float32).
- * `toBatches` folds this into batching; use the stage when a consumer wants float images.
+ * `BatchStream` folds this into batching (same bits); use the stage when a consumer wants float
+ * images.
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { NormalizeStream } from "./normalize_stream.ts";
  * const [out] = await Array.fromAsync(
  *   ReadableStream.from([{ pixels: new Uint8Array([0, 255]), label: 1, source: { file: "a", line: 2 } }])
  *     .pipeThrough(new NormalizeStream()),
  * );
- * console.assert(out!.pixels[1] === 1 && out!.pixels instanceof Float32Array);
+ * assert.ok(out!.pixels[1] === 1 && out!.pixels instanceof Float32Array);
  * ```
  */
 export class NormalizeStream extends TransformStream<Example, FloatExample> {

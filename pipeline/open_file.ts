@@ -7,12 +7,13 @@ export const READ_CHUNK_BYTES = 1 << 16;
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { openFile } from "./open_file.ts";
  * const path = await Deno.makeTempFile();
  * await Deno.writeTextFile(path, "label,pixel0\n");
  * let bytes = 0;
  * for await (const chunk of openFile(path)) bytes += chunk.length;
- * console.assert(bytes === 13);
+ * assert.ok(bytes === 13);
  * ```
  */
 export function openFile(path: string, chunkBytes = READ_CHUNK_BYTES): ReadableStream<Uint8Array> {

@@ -1,13 +1,14 @@
 /**
  * Stage 9 (in-thread): keeps up to `bufferSize` records read ahead of the consumer, so the
- * producer's I/O and parsing overlap the consumer's awaits. For true parallelism on another core
- * use `workerBatches`, which runs the whole pipeline in a Worker.
+ * producer's I/O and parsing overlap the consumer's awaits. For parallelism on another core,
+ * training runs the whole chain in a Worker (train/worker_training_feed.ts).
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { PrefetchStream } from "./prefetch_stream.ts";
  * const out = await Array.fromAsync(ReadableStream.from([1, 2, 3]).pipeThrough(new PrefetchStream(2)));
- * console.assert(out.join() === "1,2,3");
+ * assert.ok(out.join() === "1,2,3");
  * ```
  */
 export class PrefetchStream<T> extends TransformStream<T, T> {

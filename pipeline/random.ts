@@ -5,10 +5,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { Random } from "./random.ts";
  * const a = new Random(42), b = new Random(42);
- * console.assert(a.next() === b.next());
- * console.assert(new Random(Random.derive(42, 1)).next() !== new Random(42).next());
+ * assert.ok(a.next() === b.next());
+ * assert.ok(new Random(Random.derive(42, 1)).next() !== new Random(42).next());
  * ```
  */
 export class Random {

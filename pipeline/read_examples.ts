@@ -2,9 +2,10 @@ import type { Example } from "./types.ts";
 import type { CsvFormat, CsvFormatOptions } from "./csv_format.ts";
 import { type BadRow, SKIPPED_ROWS_SHOWN, type SkippedRowsReport } from "./bad_row.ts";
 import { listFiles } from "./list_files.ts";
-import { _interleaveSources } from "./_interleave_sources.ts";
-import { _fileExampleSource } from "./_file_example_source.ts";
-import { CsvRowParser } from "./csv_row_parser.ts";
+import { openFile } from "./open_file.ts";
+import { interleave } from "./interleave.ts";
+import { LineSplitStream } from "./line_split_stream.ts";
+import { CsvParseStream } from "./csv_parse_stream.ts";
 import { sniffCsvFormat } from "./sniff_csv_format.ts";
 
 /** Options of {@link readExamples}. */
@@ -28,20 +29,22 @@ export interface ReadExamplesOptions {
 }
 
 /**
- * Stages 1–5 composed: list files → open each as bytes → split lines (header once per file) →
- * parse rows into {@link Example}s → interleave the files. Per file, stages 2, 4 and 5 run fused
- * over one reused buffer (the same code as `LineSplitStream` and `CsvParseStream`), which keeps
- * memory flat and avoids a stream hop per row. Every file must match the first
- * file's format (same header); bad input stops the stream with an error naming file, line and
- * column, unless `format.skipBadRows` is set.
+ * Stages 1–5 of the pipeline, composed: list files → open each as bytes → interleave the files →
+ * split lines (header once per file) → parse rows into {@link Example}s. Each file is
+ * `openFile → LineSplitStream → CsvParseStream`, and `interleave` takes records from
+ * `cycleLength` files at a time, `blockLength` at a turn (like `tf.data.Dataset.interleave`).
+ * Every file must match the first file's format (same header); bad input stops the stream with an
+ * error naming file, line, column and value, unless `format.skipBadRows` is set.
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { readExamples } from "./read_examples.ts";
  * const path = await Deno.makeTempFile({ suffix: ".csv" });
  * await Deno.writeTextFile(path, "label,p0,p1,p2,p3\n3,0,1,2,3\n4,4,5,6,7\n");
  * const examples = await Array.fromAsync(readExamples({ files: path }));
- * console.assert(examples.length === 2 && examples[1]!.label === 4);
+ * assert.deepEqual(examples.map((e) => e.label), [3, 4]);
+ * assert.deepEqual([...examples[1]!.pixels], [4, 5, 6, 7]);
  * ```
  */
 export function readExamples(options: ReadExamplesOptions): ReadableStream<Example> {
@@ -52,6 +55,7 @@ export function readExamples(options: ReadExamplesOptions): ReadableStream<Examp
   };
   const skipBadRows = options.format?.skipBadRows ?? false;
 
+  // 1. list files (seeded file shuffle) and read the format from the first file's header.
   const inputs = (async () => {
     const files = await listFiles(options.files, {
       shuffle: options.shuffleFiles ?? false,
@@ -60,19 +64,21 @@ export function readExamples(options: ReadExamplesOptions): ReadableStream<Examp
     const formatFile = files[0]!;
     const format = await sniffCsvFormat(formatFile, options.format);
     options.onFormat?.(format);
-    // Per file: bytes → lines → rows, fused (see _file_example_source.ts), then interleaved.
+    // 2, 4, 5. per file: open → split lines → parse (opened lazily by interleave).
     return files.map((file) => () =>
-      _fileExampleSource(
-        file,
-        format.header !== null,
-        new CsvRowParser({ file, format, formatFile, skipBadRows, onBadRow }),
-      )
+      openFile(file)
+        .pipeThrough(new LineSplitStream({ file, header: format.header !== null }))
+        .pipeThrough(new CsvParseStream({ file, format, formatFile, skipBadRows, onBadRow }))
     );
   })();
   // Avoid an unhandled rejection if the stream is never read; interleave rethrows it on read.
   inputs.catch(() => {});
 
-  const examples = _interleaveSources(inputs, options.cycleLength ?? 1, options.blockLength ?? 1);
+  // 3. interleave the files.
+  const examples = interleave(inputs, {
+    cycleLength: options.cycleLength ?? 1,
+    blockLength: options.blockLength ?? 1,
+  });
   if (!skipBadRows || options.onSkipped === undefined) return examples;
   const onSkipped = options.onSkipped;
   return examples.pipeThrough(

@@ -5,9 +5,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { repeat } from "./repeat.ts";
  * const out = await Array.fromAsync(repeat((epoch) => ReadableStream.from([epoch, epoch]), 3));
- * console.assert(out.join() === "0,0,1,1,2,2");
+ * assert.ok(out.join() === "0,0,1,1,2,2");
  * ```
  */
 export function repeat<T>(

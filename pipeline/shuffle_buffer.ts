@@ -3,15 +3,16 @@ import { Random } from "./random.ts";
 /**
  * The buffer behind `tf.data`'s `shuffle(bufferSize)`: `push` stores an item and, once the buffer
  * is full, returns a random stored item in exchange; `drain` empties it in random order. Shared by
- * {@link ShuffleStream} and the fused loop of `toBatches`, so both give the same order for a seed.
+ * {@link ShuffleStream} (and tests), so both give the same order for a seed.
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { ShuffleBuffer } from "./shuffle_buffer.ts";
  * const buffer = new ShuffleBuffer<number>(3, 7);
  * const out = [1, 2, 3, 4, 5].map((x) => buffer.push(x)).filter((x) => x !== undefined);
  * out.push(...buffer.drain());
- * console.assert(out.length === 5 && [...out].sort().join() === "1,2,3,4,5");
+ * assert.ok(out.length === 5 && [...out].sort().join() === "1,2,3,4,5");
  * ```
  */
 export class ShuffleBuffer<T> {

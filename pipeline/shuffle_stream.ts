@@ -14,11 +14,12 @@ export interface ShuffleStreamOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { ShuffleStream } from "./shuffle_stream.ts";
  * const out = await Array.fromAsync(
  *   ReadableStream.from([1, 2, 3, 4, 5, 6]).pipeThrough(new ShuffleStream({ bufferSize: 4, seed: 1 })),
  * );
- * console.assert([...out].sort().join() === "1,2,3,4,5,6");
+ * assert.ok([...out].sort().join() === "1,2,3,4,5,6");
  * ```
  */
 export class ShuffleStream<T> extends TransformStream<T, T> {

@@ -3,9 +3,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { SkipStream } from "./skip_stream.ts";
  * const out = await Array.fromAsync(ReadableStream.from([1, 2, 3, 4]).pipeThrough(new SkipStream(3)));
- * console.assert(out.join() === "4");
+ * assert.ok(out.join() === "4");
  * ```
  */
 export class SkipStream<T> extends TransformStream<T, T> {

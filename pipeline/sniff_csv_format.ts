@@ -9,11 +9,12 @@ const SNIFF_BYTES = 1 << 16;
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { sniffCsvFormat } from "./sniff_csv_format.ts";
  * const path = await Deno.makeTempFile({ suffix: ".csv" });
  * await Deno.writeTextFile(path, "id,p0,p1,p2,p3\n1,0,0,0,0\n");
  * const format = await sniffCsvFormat(path);
- * console.assert(format.kind === "kannada-test" && format.width === 2);
+ * assert.ok(format.kind === "kannada-test" && format.width === 2);
  * ```
  */
 export async function sniffCsvFormat(

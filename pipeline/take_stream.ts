@@ -4,9 +4,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { TakeStream } from "./take_stream.ts";
  * const out = await Array.fromAsync(ReadableStream.from([1, 2, 3, 4]).pipeThrough(new TakeStream(2)));
- * console.assert(out.join() === "1,2");
+ * assert.ok(out.join() === "1,2");
  * ```
  */
 export class TakeStream<T> extends TransformStream<T, T> {

@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { Manifest } from "../models/manifest.ts";
 import { loadRun } from "../models/model_io.ts";
 import type { Batch } from "../pipeline/types.ts";
+import { meanSoftmax } from "./mean_softmax.ts";
 import { ttaViews } from "./tta_views.ts";
 
 /** Options of `Predictor.load`. */
@@ -107,17 +108,9 @@ export class Predictor {
     const [h, w, c] = this.inputShape;
     this.assertFits(batch.height, batch.width, "the input");
     const views = ttaViews(batch.x, batch.size, h, w, this.tta, this.seed, batch.rows);
-    const mean = tf.tidy(() => {
-      let sum: tf.Tensor | undefined;
-      for (const view of views) {
-        const input = tf.tensor4d(view, [batch.size, h, w, c]);
-        for (const model of this.models) {
-          const out = model.predict(input, { batchSize: batch.size }) as tf.Tensor;
-          sum = sum === undefined ? out : tf.add(sum, out);
-        }
-      }
-      return tf.div(sum!, views.length * this.models.length);
-    });
+    const mean = tf.tidy(() =>
+      meanSoftmax(this.models, views.map((view) => tf.tensor4d(view, [batch.size, h, w, c])))
+    );
     try {
       return (await mean.data()) as Float32Array;
     } finally {

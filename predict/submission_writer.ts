@@ -23,13 +23,14 @@ export interface SubmissionWriterOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { SubmissionWriter } from "./submission_writer.ts";
  * const path = await Deno.makeTempFile({ suffix: ".csv" });
  * const out = await SubmissionWriter.create(path, { classes: ["0", "1"], ids: false });
  * await out.write({ x: new Float32Array(2), y: new Int32Array([-1, -1]), size: 2, height: 1, width: 1 },
  *   new Float32Array([0.9, 0.1, 0.2, 0.8]));
  * await out.commit();
- * console.assert(await Deno.readTextFile(path) === "ImageId,Label\n1,0\n2,1\n");
+ * assert.ok(await Deno.readTextFile(path) === "ImageId,Label\n1,0\n2,1\n");
  * ```
  */
 export class SubmissionWriter {

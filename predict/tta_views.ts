@@ -21,10 +21,11 @@ export const TTA_MAX_ROTATION_DEGREES = 10;
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { ttaViews } from "./tta_views.ts";
  * const x = new Float32Array(2 * 4 * 4).fill(0.5);
  * const views = ttaViews(x, 2, 4, 4, 3, 7);
- * console.assert(views.length === 3 && views[0] === x && views[1]!.length === x.length);
+ * assert.ok(views.length === 3 && views[0] === x && views[1]!.length === x.length);
  * ```
  */
 export function ttaViews(

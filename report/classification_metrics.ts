@@ -37,9 +37,10 @@ export interface ClassificationMetrics {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { classificationMetrics } from "./classification_metrics.ts";
  * const m = classificationMetrics([[2, 0], [1, 1]]);
- * console.assert(m.accuracy === 0.75 && m.perClass[0]!.precision === 2 / 3);
+ * assert.ok(m.accuracy === 0.75 && m.perClass[0]!.precision === 2 / 3);
  * ```
  */
 export function classificationMetrics(matrix: number[][]): ClassificationMetrics {

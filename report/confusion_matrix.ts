@@ -4,9 +4,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { confusionMatrix } from "./confusion_matrix.ts";
  * const m = confusionMatrix([0, 1, 1], [0, 1, 0], 2);
- * console.assert(m[1]![0] === 1 && m[1]![1] === 1 && m[0]![0] === 1);
+ * assert.ok(m[1]![0] === 1 && m[1]![1] === 1 && m[0]![0] === 1);
  * ```
  */
 export function confusionMatrix(

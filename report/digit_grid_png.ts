@@ -20,11 +20,12 @@ export interface DigitGridOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { digitGridPng } from "./digit_grid_png.ts";
  * import { decode } from "fast-png";
  * const png = digitGridPng([new Float32Array(4), new Float32Array(4).fill(1)], 2, 2, { scale: 2, gap: 0 });
  * const back = decode(png);
- * console.assert(back.width === 8 && back.height === 4);
+ * assert.ok(back.width === 8 && back.height === 4);
  * ```
  */
 export function digitGridPng(

@@ -4,8 +4,9 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { escapeHtml } from "./escape_html.ts";
- * console.assert(escapeHtml(`<a href="x">'&'</a>`) === "&#60;a href=&#34;x&#34;&#62;&#39;&#38;&#39;&#60;/a&#62;");
+ * assert.ok(escapeHtml(`<a href="x">'&'</a>`) === "&#60;a href=&#34;x&#34;&#62;&#39;&#38;&#39;&#60;/a&#62;");
  * ```
  */
 export function escapeHtml(text: string): string {

@@ -1,6 +1,6 @@
 import type { CsvFormat, CsvFormatOptions } from "../pipeline/csv_format.ts";
 import { readExamples } from "../pipeline/read_examples.ts";
-import { toBatches } from "../pipeline/to_batches.ts";
+import { digitBatches } from "../pipeline/digit_batches.ts";
 import type { Predictor } from "../predict/predictor.ts";
 import {
   type Evaluation,
@@ -71,7 +71,11 @@ export async function evaluateFiles(
     keepImages: options.keepImages ?? false,
     pixelMax: options.format?.pixelMax ?? 255,
   });
-  const batches = toBatches(examples, { batchSize: options.batchSize ?? 500, keepIds: true });
+  const batches = digitBatches({
+    examples,
+    batchSize: options.batchSize ?? 500,
+    keepIds: true,
+  });
   for await (const { batch, probs } of predictor.predictStream(batches)) {
     accumulator.add(batch, probs);
   }

@@ -1,7 +1,7 @@
 import type { Batch } from "../pipeline/types.ts";
 import { classificationMetrics } from "./classification_metrics.ts";
 import { confusionMatrix } from "./confusion_matrix.ts";
-import { logLoss } from "./log_loss.ts";
+import { logLoss } from "../common/log_loss.ts";
 import { oneVsRestRocAuc } from "./roc_auc.ts";
 
 /** One misclassified row, most confident first in `Evaluation.mistakes`. */
@@ -85,11 +85,12 @@ export const NORMALIZED_BINS = 50;
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { EvaluationAccumulator } from "./evaluation_accumulator.ts";
  * const acc = new EvaluationAccumulator({ classes: ["0", "1"] });
  * acc.add({ x: new Float32Array(2), y: new Int32Array([0, 1]), size: 2, height: 1, width: 1 },
  *   new Float32Array([0.9, 0.1, 0.3, 0.7]));
- * console.assert(acc.finish().accuracy === 1);
+ * assert.ok(acc.finish().accuracy === 1);
  * ```
  */
 export class EvaluationAccumulator {

@@ -19,11 +19,12 @@ const CONV_LAYERS = new Set(["Conv2D", "SeparableConv2D", "DepthwiseConv2D"]);
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import * as tf from "@tensorflow/tfjs";
  * import { featureMaps } from "./feature_maps.ts";
  * const model = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [4, 4, 1], filters: 2, kernelSize: 3 })] });
  * const maps = featureMaps(model, new Float32Array(16));
- * console.assert(maps.length === 1 && maps[0]!.channels.length === 2 && maps[0]!.height === 2);
+ * assert.ok(maps.length === 1 && maps[0]!.channels.length === 2 && maps[0]!.height === 2);
  * ```
  */
 export function featureMaps(model: tf.LayersModel, image: Float32Array): FeatureMap[] {

@@ -20,13 +20,14 @@ export interface MistakesGridOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { mistakesGridPng } from "./mistakes_grid_png.ts";
  * const png = await mistakesGridPng(
  *   [new Float32Array(4)],
  *   [{ row: 7, true: "4", predicted: "9", probability: 0.9, trueProbability: 0.1 }],
  *   2, 2,
  * );
- * console.assert(png[1] === 0x50); // "P" of the PNG signature
+ * assert.ok(png[1] === 0x50); // "P" of the PNG signature
  * ```
  */
 export async function mistakesGridPng(

@@ -3,8 +3,9 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { pngDataUri } from "./png_data_uri.ts";
- * console.assert(pngDataUri(new Uint8Array([1, 2, 3])) === "data:image/png;base64,AQID");
+ * assert.ok(pngDataUri(new Uint8Array([1, 2, 3])) === "data:image/png;base64,AQID");
  * ```
  */
 export function pngDataUri(png: Uint8Array): string {

@@ -30,10 +30,11 @@ const KEYS: Record<string, keyof HistoryEpoch> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { readHistory } from "./read_history.ts";
  * const dir = await Deno.makeTempDir();
  * await Deno.writeTextFile(`${dir}/history.json`, JSON.stringify([{ epoch: 1, loss: 0.3, acc: 0.9, lr: 1e-3 }]));
- * console.assert((await readHistory(dir))[0]!.acc === 0.9);
+ * assert.ok((await readHistory(dir))[0]!.acc === 0.9);
  * ```
  */
 export async function readHistory(runDir: string): Promise<HistoryEpoch[]> {

@@ -11,13 +11,14 @@ export type ChartSpec = Record<string, unknown>;
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { renderChartSvg } from "./render_chart_svg.ts";
  * const svg = await renderChartSvg({
  *   data: { values: [{ x: 1, y: 2 }] },
  *   mark: "point",
  *   encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" } },
  * });
- * console.assert(svg.startsWith("<svg"));
+ * assert.ok(svg.startsWith("<svg"));
  * ```
  */
 export async function renderChartSvg(spec: ChartSpec): Promise<string> {

@@ -5,9 +5,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { oneVsRestRocAuc } from "./roc_auc.ts";
  * const auc = oneVsRestRocAuc(new Float32Array([0.9, 0.1, 0.2, 0.8, 0.6, 0.4]), [0, 1, 1], 2);
- * console.assert(auc[0] === 1 && auc[1] === 1);
+ * assert.ok(auc[0] === 1 && auc[1] === 1);
  * ```
  */
 export function oneVsRestRocAuc(

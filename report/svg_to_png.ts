@@ -35,9 +35,10 @@ async function init(): Promise<Uint8Array[]> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { svgToPng } from "./svg_to_png.ts";
  * const png = await svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>');
- * console.assert(png[1] === 0x50); // "P" of the PNG signature
+ * assert.ok(png[1] === 0x50); // "P" of the PNG signature
  * ```
  */
 export async function svgToPng(svg: string, scale = 2): Promise<Uint8Array> {

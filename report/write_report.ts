@@ -71,186 +71,204 @@ export const REPORT_SECTIONS = [
  * ```
  */
 export async function writeReport(input: ReportInput): Promise<ReportFiles> {
+  const plots = await _plotSink(input);
+  const { evaluation: ev, images, manifest } = input;
+  const classes = ev?.classes ?? manifest?.classes ?? [];
+  const noEvaluation = missing("No evaluation data.");
+  // In page order; each section writes its PNG copies as it goes.
+  const sections: Record<(typeof REPORT_SECTIONS)[number], [string, string]> = {
+    "learning-curves": ["Learning curves", await learningCurvesSection(input.history, plots)],
+    "confusion-matrix": [
+      "Confusion matrix",
+      ev
+        ? await plots.chart("confusion_matrix.png", confusionMatrixChart(ev.confusion, classes))
+        : noEvaluation,
+    ],
+    "per-class-metrics": ["Per-class metrics", ev ? metricsTable(ev) : noEvaluation],
+    "worst-mistakes": ["Most confident mistakes", await mistakesSection(ev, images, plots)],
+    "sample-digits": ["Sample digits per class", await samplesSection(images, classes, plots)],
+    "label-distribution": [
+      "Label distribution",
+      await labelSection(ev, input.dataLabel, plots),
+    ],
+    "pixel-histogram": [
+      "Pixel intensities before and after normalization",
+      await histogramSection(images, plots),
+    ],
+    "feature-maps": ["Feature maps", await featureMapsSection(input.model, images, plots)],
+  };
+  const title = input.title ?? `Report: ${manifest?.architecture ?? "model"}`;
+  const html = page(title, summary(input), sections);
+  await writeFileAtomic(input.out, html);
+  return { html: input.out, plots: plots.written };
+}
+
+/** Where the PNG copies go, and the charts rendered as inline SVG with a PNG copy. */
+interface _PlotSink {
+  written: string[];
+  savePng(name: string, png: Uint8Array): Promise<void>;
+  chart(name: string, spec: ChartSpec): Promise<string>;
+}
+
+async function _plotSink(input: ReportInput): Promise<_PlotSink> {
   const plotsDir = input.plotsDir === false
     ? undefined
     : input.plotsDir ?? join(dirname(input.out), "plots");
   if (plotsDir) await Deno.mkdir(plotsDir, { recursive: true });
-  const plots: string[] = [];
-  const savePng = async (name: string, png: Uint8Array) => {
-    if (!plotsDir) return;
-    const path = join(plotsDir, name);
-    await writeFileAtomic(path, png);
-    plots.push(path);
+  const sink: _PlotSink = {
+    written: [],
+    async savePng(name, png) {
+      if (!plotsDir) return;
+      const path = join(plotsDir, name);
+      await writeFileAtomic(path, png);
+      sink.written.push(path);
+    },
+    async chart(name, spec) {
+      const svg = await renderChartSvg(spec);
+      await sink.savePng(name, await svgToPng(svg));
+      return `<div class="chart">${svg}</div>`;
+    },
   };
-  const chart = async (name: string, spec: ChartSpec): Promise<string> => {
-    const svg = await renderChartSvg(spec);
-    await savePng(name, await svgToPng(svg));
-    return `<div class="chart">${svg}</div>`;
-  };
-  const { evaluation: ev, images, manifest } = input;
-  const classes = ev?.classes ?? manifest?.classes ?? [];
-  const missing = (what: string) => `<p class="missing">${escapeHtml(what)}</p>`;
-  const sections: Record<(typeof REPORT_SECTIONS)[number], [string, string]> = {
-    "learning-curves": ["Learning curves", ""],
-    "confusion-matrix": ["Confusion matrix", ""],
-    "per-class-metrics": ["Per-class metrics", ""],
-    "worst-mistakes": ["Most confident mistakes", ""],
-    "sample-digits": ["Sample digits per class", ""],
-    "label-distribution": ["Label distribution", ""],
-    "pixel-histogram": ["Pixel intensities before and after normalization", ""],
-    "feature-maps": ["Feature maps", ""],
-  };
+  return sink;
+}
 
-  // Learning curves.
-  const history = input.history ?? [];
-  sections["learning-curves"][1] = history.length > 0
-    ? await chart("learning_curves.png", learningCurvesChart(history))
+function missing(what: string): string {
+  return `<p class="missing">${escapeHtml(what)}</p>`;
+}
+
+async function learningCurvesSection(
+  history: HistoryEpoch[] | undefined,
+  plots: _PlotSink,
+): Promise<string> {
+  return history && history.length > 0
+    ? await plots.chart("learning_curves.png", learningCurvesChart(history))
     : missing("No training history (history.json) for this model.");
+}
 
-  // Confusion matrix and per-class metrics.
-  if (ev) {
-    sections["confusion-matrix"][1] = await chart(
-      "confusion_matrix.png",
-      confusionMatrixChart(ev.confusion, classes),
-    );
-    sections["per-class-metrics"][1] = metricsTable(ev);
-  } else {
-    sections["confusion-matrix"][1] = missing("No evaluation data.");
-    sections["per-class-metrics"][1] = missing("No evaluation data.");
+async function mistakesSection(
+  ev: Evaluation | undefined,
+  images: EvaluationImages | undefined,
+  plots: _PlotSink,
+): Promise<string> {
+  if (!ev || !images || images.mistakes.length === 0) {
+    return missing(ev ? "No mistakes: every row was classified correctly." : "No evaluation data.");
   }
+  const { height: h, width: w } = images;
+  const figures = ev.mistakes.map((m, i) => {
+    const png = digitGridPng([images.mistakes[i]!], h, w, { gap: 0 });
+    return `<figure><img class="digit" src="${pngDataUri(png)}" alt="row ${m.row}">` +
+      `<figcaption>row ${m.row}${m.id === undefined ? "" : ` (id ${escapeHtml(m.id)})`}<br>` +
+      `true <b>${escapeHtml(m.true)}</b> → pred <b class="bad">${escapeHtml(m.predicted)}</b><br>` +
+      `p=${m.probability.toFixed(3)}</figcaption></figure>`;
+  });
+  await plots.savePng("mistakes.png", await mistakesGridPng(images.mistakes, ev.mistakes, h, w));
+  return `<div class="grid">${figures.join("")}</div>`;
+}
 
-  // Worst mistakes.
-  if (ev && images && images.mistakes.length > 0) {
-    const { height: h, width: w } = images;
-    const figures = ev.mistakes.map((m, i) => {
-      const png = digitGridPng([images.mistakes[i]!], h, w, { gap: 0 });
-      return `<figure><img class="digit" src="${pngDataUri(png)}" alt="row ${m.row}">` +
-        `<figcaption>row ${m.row}${m.id === undefined ? "" : ` (id ${escapeHtml(m.id)})`}<br>` +
-        `true <b>${escapeHtml(m.true)}</b> → pred <b class="bad">${
-          escapeHtml(m.predicted)
-        }</b><br>` +
-        `p=${m.probability.toFixed(3)}</figcaption></figure>`;
-    });
-    sections["worst-mistakes"][1] = `<div class="grid">${figures.join("")}</div>`;
-    await savePng(
-      "mistakes.png",
-      await mistakesGridPng(images.mistakes, ev.mistakes, h, w),
-    );
-  } else {
-    sections["worst-mistakes"][1] = missing(
-      ev ? "No mistakes: every row was classified correctly." : "No evaluation data.",
-    );
-  }
+async function samplesSection(
+  images: EvaluationImages | undefined,
+  classes: string[],
+  plots: _PlotSink,
+): Promise<string> {
+  if (!images || !images.samples.some((s) => s.length > 0)) return missing("No images kept.");
+  const { height: h, width: w } = images;
+  const rows = images.samples.map((samples, c) =>
+    `<tr><th>${escapeHtml(classes[c] ?? String(c))}</th><td>${
+      samples.length > 0
+        ? `<img class="strip" style="height:${h * 2}px" src="${
+          pngDataUri(digitGridPng(samples, h, w, { gap: 2 }))
+        }" alt="class ${c}">`
+        : "<i>none in the data</i>"
+    }</td></tr>`
+  );
+  const perClass = Math.max(...images.samples.map((s) => s.length));
+  const tiles = images.samples.flatMap((s) =>
+    Array.from({ length: perClass }, (_, i) => s[i] ?? new Float32Array(h * w))
+  );
+  await plots.savePng(
+    "sample_digits.png",
+    digitGridPng(tiles, h, w, { columns: perClass, scale: 3, gap: 4 }),
+  );
+  return `<table class="samples">${rows.join("")}</table>`;
+}
 
-  // Sample digits per class.
-  if (images && images.samples.some((s) => s.length > 0)) {
-    const { height: h, width: w } = images;
-    const rows = images.samples.map((samples, c) =>
-      `<tr><th>${escapeHtml(classes[c] ?? String(c))}</th><td>${
-        samples.length > 0
-          ? `<img class="strip" style="height:${h * 2}px" src="${
-            pngDataUri(digitGridPng(samples, h, w, { gap: 2 }))
-          }" alt="class ${c}">`
-          : "<i>none in the data</i>"
-      }</td></tr>`
-    );
-    sections["sample-digits"][1] = `<table class="samples">${rows.join("")}</table>`;
-    const perClass = Math.max(...images.samples.map((s) => s.length));
-    const tiles = images.samples.flatMap((s) =>
-      Array.from({ length: perClass }, (_, i) => s[i] ?? new Float32Array(h * w))
-    );
-    await savePng(
-      "sample_digits.png",
-      digitGridPng(tiles, h, w, { columns: perClass, scale: 3, gap: 4 }),
-    );
-  } else {
-    sections["sample-digits"][1] = missing("No images kept.");
-  }
+async function labelSection(
+  ev: Evaluation | undefined,
+  dataLabel: string | undefined,
+  plots: _PlotSink,
+): Promise<string> {
+  if (!ev) return missing("No evaluation data.");
+  const rows = ev.perClass.map((c) => ({ x: c.class, y: c.support }));
+  return await plots.chart(
+    "label_distribution.png",
+    barChart(rows, {
+      title: `Label distribution (${dataLabel ?? "evaluation data"})`,
+      xTitle: "label",
+      yTitle: "rows",
+    }),
+  );
+}
 
-  // Label distribution.
-  if (ev) {
-    const rows = ev.perClass.map((c) => ({ x: c.class, y: c.support }));
-    sections["label-distribution"][1] = await chart(
-      "label_distribution.png",
-      barChart(rows, {
-        title: `Label distribution (${input.dataLabel ?? "evaluation data"})`,
-        xTitle: "label",
-        yTitle: "rows",
+async function histogramSection(
+  images: EvaluationImages | undefined,
+  plots: _PlotSink,
+): Promise<string> {
+  if (!images || !images.rawHistogram.some((n) => n > 0)) return missing("No images kept.");
+  const raw = images.rawHistogram.map((y, x) => ({ x, y }));
+  const bins = images.normalizedHistogram.length;
+  const norm = images.normalizedHistogram.map((y, i) => ({ x: (i + 0.5) / bins, y }));
+  const axis = { yTitle: "pixels (log scale)", logY: true, quantitativeX: true };
+  return await plots.chart("pixel_histogram.png", {
+    hconcat: [
+      barChart(raw, {
+        title: `Before: raw values 0..${images.pixelMax}`,
+        xTitle: "pixel value",
+        ...axis,
       }),
-    );
-  } else {
-    sections["label-distribution"][1] = missing("No evaluation data.");
-  }
+      barChart(norm, {
+        title: "After: model input in [0, 1]",
+        xTitle: "normalized value",
+        ...axis,
+      }),
+    ],
+  });
+}
 
-  // Pixel histograms.
-  if (images && images.rawHistogram.some((n) => n > 0)) {
-    const raw = images.rawHistogram.map((y, x) => ({ x, y }));
-    const bins = images.normalizedHistogram.length;
-    const norm = images.normalizedHistogram.map((y, i) => ({ x: (i + 0.5) / bins, y }));
-    sections["pixel-histogram"][1] = await chart("pixel_histogram.png", {
-      hconcat: [
-        barChart(raw, {
-          title: `Before: raw values 0..${images.pixelMax}`,
-          xTitle: "pixel value",
-          yTitle: "pixels (log scale)",
-          logY: true,
-          quantitativeX: true,
-        }),
-        barChart(norm, {
-          title: "After: model input in [0, 1]",
-          xTitle: "normalized value",
-          yTitle: "pixels (log scale)",
-          logY: true,
-          quantitativeX: true,
-        }),
-      ],
-    });
-  } else {
-    sections["pixel-histogram"][1] = missing("No images kept.");
-  }
-
-  // Feature maps of one image.
+async function featureMapsSection(
+  model: tf.LayersModel | undefined,
+  images: EvaluationImages | undefined,
+  plots: _PlotSink,
+): Promise<string> {
   const chosen = images?.samples.find((s) => s.length > 0)?.[0];
-  if (input.model && chosen && images) {
-    const maps = featureMaps(input.model, chosen);
-    if (maps.length === 0) {
-      sections["feature-maps"][1] = missing("This model has no convolution layers.");
-    } else {
-      const parts = [
-        `<p>Input image:</p><img class="digit big" src="${
-          pngDataUri(digitGridPng([chosen], images.height, images.width, { gap: 0 }))
-        }" alt="input">`,
-      ];
-      for (const [i, m] of maps.entries()) {
-        const scale = Math.max(1, Math.round(48 / Math.max(m.height, m.width)));
-        const png = digitGridPng(m.channels, m.height, m.width, {
-          columns: 16,
-          scale,
-          gap: 2,
-          normalize: true,
-          invert: false,
-        });
-        parts.push(
-          `<h3>${
-            escapeHtml(m.layer)
-          }: ${m.channels.length} maps of ${m.height}×${m.width}</h3><img class="maps" src="${
-            pngDataUri(png)
-          }" alt="${escapeHtml(m.layer)}">`,
-        );
-        await savePng(`feature_maps_${i + 1}_${m.layer.replace(/[^\w.-]+/g, "_")}.png`, png);
-      }
-      sections["feature-maps"][1] = parts.join("\n");
-    }
-  } else {
-    sections["feature-maps"][1] = missing(
-      input.model ? "No image to run through the model." : "No model given.",
-    );
+  if (!model || !chosen || !images) {
+    return missing(model ? "No image to run through the model." : "No model given.");
   }
-
-  const title = input.title ?? `Report: ${manifest?.architecture ?? "model"}`;
-  const html = page(title, summary(input), sections);
-  await writeFileAtomic(input.out, html);
-  return { html: input.out, plots };
+  const maps = featureMaps(model, chosen);
+  if (maps.length === 0) return missing("This model has no convolution layers.");
+  const parts = [
+    `<p>Input image:</p><img class="digit big" src="${
+      pngDataUri(digitGridPng([chosen], images.height, images.width, { gap: 0 }))
+    }" alt="input">`,
+  ];
+  for (const [i, m] of maps.entries()) {
+    const scale = Math.max(1, Math.round(48 / Math.max(m.height, m.width)));
+    const png = digitGridPng(m.channels, m.height, m.width, {
+      columns: 16,
+      scale,
+      gap: 2,
+      normalize: true,
+      invert: false,
+    });
+    parts.push(
+      `<h3>${
+        escapeHtml(m.layer)
+      }: ${m.channels.length} maps of ${m.height}×${m.width}</h3><img class="maps" src="${
+        pngDataUri(png)
+      }" alt="${escapeHtml(m.layer)}">`,
+    );
+    await plots.savePng(`feature_maps_${i + 1}_${m.layer.replace(/[^\w.-]+/g, "_")}.png`, png);
+  }
+  return parts.join("\n");
 }
 
 function summary(input: ReportInput): string {

@@ -5,6 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { LoadedRun } from "../models/model_io.ts";
+import { meanSoftmax } from "../predict/mean_softmax.ts";
 import type { BatchPredictFn } from "./continuous_batcher.ts";
 
 /**
@@ -31,8 +32,7 @@ export function createModelPredictor(run: LoadedRun): BatchPredictFn {
   const forward = (x: Float32Array, count: number) =>
     tf.tidy(() => {
       const input = tf.tensor4d(x, [count, h, w, c]);
-      const outputs = models.map((m) => m.predict(input) as tf.Tensor);
-      return outputs.length === 1 ? outputs[0]! : tf.addN(outputs).div(outputs.length);
+      return meanSoftmax(models, [input]);
     });
   return async (x, count) => {
     const probs = forward(x, count);

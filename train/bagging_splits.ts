@@ -3,14 +3,16 @@ import type { FoldSplit } from "./fold_splits.ts";
 
 /**
  * Chris Deotte's bagging for ensembles: `count` independent seeded random splits of `n` rows,
- * each holding out `validFraction` (default 0.2, an 80/20 split) for validation. Member `i` uses
- * seed `Random.derive(seed, i)`, so the same seed gives the same ensemble.
+ * each holding out `validFraction` (default 0.2, an 80/20 split) for validation. Member `i`'s
+ * held-out rows are the first `round(n * validFraction)` of a shuffle seeded with
+ * `Random.derive(seed, i, 0xba6)`, so the same seed gives the same ensemble.
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { baggingSplits } from "./bagging_splits.ts";
  * const [a, b] = baggingSplits(100, 2, 7);
- * console.assert(a!.valid.length === 20 && a!.train.length === 80 && a!.valid.join() !== b!.valid.join());
+ * assert.ok(a!.valid.length === 20 && a!.train.length === 80 && a!.valid.join() !== b!.valid.join());
  * ```
  */
 export function baggingSplits(

@@ -17,6 +17,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../io/atomic_write.ts";
+import { readJsonFile } from "../io/read_json_file.ts";
 import type { Manifest } from "../models/manifest.ts";
 import { loadRun, saveRun } from "../models/model_io.ts";
 import type { MonitorState } from "./metric_monitor.ts";
@@ -100,16 +101,17 @@ export async function readCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   if (run.ensemble) throw new TypeError(`${dir} is an ensemble folder; resume one member run`);
   let state: TrainState;
   try {
-    state = JSON.parse(await Deno.readTextFile(join(dir, TRAIN_STATE_JSON))) as TrainState;
+    state = await readJsonFile<TrainState>(join(dir, TRAIN_STATE_JSON), {
+      missing: () =>
+        new Deno.errors.NotFound(
+          `${dir} has no ${TRAIN_STATE_JSON}: it was not saved by 'deno task train', so it ` +
+            `cannot be resumed`,
+        ),
+      invalid: () => new SyntaxError(`${join(dir, TRAIN_STATE_JSON)} is not valid JSON`),
+    });
   } catch (err) {
     run.models.forEach((m) => m.dispose());
-    if (err instanceof Deno.errors.NotFound) {
-      throw new Deno.errors.NotFound(
-        `${dir} has no ${TRAIN_STATE_JSON}: it was not saved by 'deno task train', so it cannot ` +
-          `be resumed`,
-      );
-    }
-    throw new SyntaxError(`${join(dir, TRAIN_STATE_JSON)} is not valid JSON`);
+    throw err;
   }
   const model = run.models[0]!;
   let warning: string | undefined;

@@ -9,9 +9,10 @@ export type OptimizerName = "adam" | "sgd" | "rmsprop";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { createOptimizer } from "./create_optimizer.ts";
  * const opt = createOptimizer("sgd", 0.01, 0.9);
- * console.assert(opt.getClassName() === "Momentum");
+ * assert.ok(opt.getClassName() === "Momentum");
  * opt.dispose();
  * ```
  */

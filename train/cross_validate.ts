@@ -1,8 +1,8 @@
 /**
  * `deno task train --folds K` and `--ensemble N`, on top of `trainRun`: the data is read once, split
- * K ways (k-fold, every row validated once) or N ways (Deotte's bagging: N seeded random 80/20
- * splits), one model is trained per split into a member folder, and the members are saved as ONE
- * ensemble folder (`ensemble.json`) that predict, evaluate and serve accept. Prints each member's
+ * K ways (k-fold, every row validated once) or N ways (Deotte's bagging: N seeded random
+ * splits, each holding out `--valid-split` of the rows, or 20% when it is 0), one model is
+ * trained per split into a member folder, and the members are saved as ONE ensemble folder (`ensemble.json`) that predict, evaluate and serve accept. Prints each member's
  * validation loss and accuracy and their mean ± standard deviation, and, when a test set is
  * known (the embedded MNIST), the test accuracy of each member and of the averaged ensemble.
  *
@@ -11,15 +11,17 @@
 import { join } from "node:path";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { pathExists } from "../io/path_exists.ts";
+import { readJsonFile } from "../io/read_json_file.ts";
 import type { EnsembleManifest } from "../models/manifest.ts";
 import { resolveModelName } from "../models/create_model.ts";
 import { saveEnsemble } from "../models/model_io.ts";
 import type { Example } from "../pipeline/types.ts";
 import { baggingSplits } from "./bagging_splits.ts";
 import type { TrainConfig } from "./config.ts";
-import { foldSplits } from "./fold_splits.ts";
-import { loadTrainingData } from "./load_training_data.ts";
+import { type FoldSplit, foldSplits } from "./fold_splits.ts";
+import { loadTrainingData, type TrainingData } from "./load_training_data.ts";
 import { formatSeconds, type ProgressMode } from "./progress_reporter.ts";
+import { runDirName } from "./run_dir_name.ts";
 import { trainRun } from "./train_run.ts";
 
 /** Options of `crossValidate`. */
@@ -42,6 +44,11 @@ export interface CrossValidateOptions {
    * and the seed. `config.out` is ignored.
    */
   resume?: string;
+  /**
+   * Scores the saved ensemble folder on the test rows (the CLI passes predict/'s
+   * `scoreEnsemble`; train/ does not import predict/). Without it no ensemble test figure.
+   */
+  scoreEnsemble?: (dir: string, examples: Example[]) => Promise<{ accuracy: number; loss: number }>;
 }
 
 /** Written into the ensemble folder: the resolved config (read back by `--resume`). */
@@ -82,6 +89,8 @@ export interface CrossValidationResult {
   /** Test accuracy of the averaged ensemble, when a test set is known. */
   ensemble_test_acc?: number;
   ensemble_test_loss?: number;
+  /** The labelled file the ensemble was scored on (`<memory>` for rows given in memory), or null. */
+  testFile: string | null;
   seconds: number;
   /** True when the signal stopped the run before its last member finished (see `resume`). */
   interrupted?: boolean;
@@ -101,34 +110,72 @@ export async function crossValidate(
   config: TrainConfig,
   options: CrossValidateOptions = {},
 ): Promise<CrossValidationResult> {
-  const log = options.log ?? ((text: string) => console.log(text));
   if (config.folds > 0 && config.ensemble > 0) {
     throw new RangeError("choose --folds K or --ensemble N, not both");
   }
   const started = performance.now();
-  const kfold = config.folds > 0;
-  // Read every row once (no validation split here: the splits below make it).
-  const data = await loadTrainingData(
+  const data = await readAllRows(config, options);
+  const plan = planSplits(config, data);
+  const folder = await prepareFolder(config, options, plan);
+  plan.log(`${plan.method}: ${data.all.size} rows → ${folder.dir}`);
+  const seconds = () => folder.priorSeconds + (performance.now() - started) / 1000;
+  const { members, interrupted } = await trainMembers(config, options, plan, data, folder, seconds);
+  const testFile = data.test?.file ?? null;
+  if (interrupted) {
+    const stats = summaryStats(members);
+    return {
+      dir: folder.dir,
+      method: plan.method,
+      members,
+      ...stats,
+      testFile,
+      seconds: seconds(),
+      interrupted,
+    };
+  }
+  const result = await saveEnsembleFolder(folder.dir, plan.method, members, data, options);
+  result.seconds = seconds();
+  await writeFileAtomic(
+    join(folder.dir, "cross_validation.json"),
+    JSON.stringify(result, null, 2) + "\n",
+  );
+  plan.log("\n" + formatSummary(result));
+  return result;
+}
+
+/** Every row, read once (no validation split here: the member splits make it). */
+function readAllRows(config: TrainConfig, options: CrossValidateOptions): Promise<TrainingData> {
+  const { examples } = options;
+  return loadTrainingData(
     { ...config, validSplit: 0, valid: "", folds: 0, ensemble: 0 },
-    options.examples
-      ? {
-        train: options.examples.train,
-        ...(options.examples.test ? { test: options.examples.test } : {}),
-      }
+    examples
+      ? { train: examples.train, ...(examples.test ? { test: examples.test } : {}) }
       : undefined,
   );
-  const rows = data.train;
+}
+
+/** The member splits and how the run is described. */
+interface _Plan {
+  kfold: boolean;
+  modelName: string;
+  splits: FoldSplit[];
+  method: string;
+  prefix: string;
+  log: (text: string) => void;
+}
+
+function planSplits(config: TrainConfig, data: TrainingData): _Plan {
+  const n = data.all.size;
+  const kfold = config.folds > 0;
   // "auto" names the model the data picks (compact-cnn for 28×28), as each member will.
   const modelName = resolveModelName(config.model, [data.height, data.width, 1]);
   const fraction = config.validSplit > 0 ? config.validSplit : 0.2;
+  const labels = config.stratify
+    ? Array.from({ length: n }, (_, i) => data.all.at(i).label)
+    : undefined;
   const splits = kfold
-    ? foldSplits(
-      rows.length,
-      config.folds,
-      config.seed,
-      config.stratify ? rows.map((e) => e.label) : undefined,
-    )
-    : baggingSplits(rows.length, config.ensemble, config.seed, fraction);
+    ? foldSplits(n, config.folds, config.seed, labels)
+    : baggingSplits(n, config.ensemble, config.seed, fraction);
   const method = kfold
     ? `${config.folds}-fold cross-validation of ${modelName} (seed ${config.seed}${
       config.stratify ? ", stratified" : ""
@@ -136,8 +183,25 @@ export async function crossValidate(
     : `bagged ensemble of ${config.ensemble} ${modelName} models, each on its own random ${
       Math.round((1 - fraction) * 100)
     }/${Math.round(fraction * 100)} split (seed ${config.seed})`;
-  const dir = options.resume ?? (config.out ||
-    defaultDir(modelName, kfold ? `kfold${config.folds}` : `ensemble${config.ensemble}`));
+  return {
+    kfold,
+    modelName,
+    splits,
+    method,
+    prefix: kfold ? "fold" : "member",
+    log: (text) => console.log(text),
+  };
+}
+
+/** The ensemble folder, its saved config, and what earlier sittings of a resumed run did. */
+async function prepareFolder(
+  config: TrainConfig,
+  options: CrossValidateOptions,
+  plan: _Plan,
+): Promise<{ dir: string; kept: MemberResult[]; priorSeconds: number }> {
+  if (options.log) plan.log = options.log;
+  const suffix = plan.kfold ? `kfold${config.folds}` : `ensemble${config.ensemble}`;
+  const dir = options.resume ?? (config.out || runDirName(plan.modelName, suffix));
   const saved = await readProgress(dir);
   if (options.resume === undefined && saved && saved.members.length < saved.total) {
     throw new Error(
@@ -145,97 +209,128 @@ export async function crossValidate(
         `trained); continue it with 'deno task train --resume ${dir}', or choose another --out`,
     );
   }
-  // What earlier sittings did: the members to keep and the time spent (reported in the total).
   const earlier = options.resume !== undefined ? saved : undefined;
-  const kept = earlier?.members ?? [];
-  const priorSeconds = earlier?.seconds ?? 0;
   await Deno.mkdir(dir, { recursive: true });
   await writeFileAtomic(join(dir, TRAIN_CONFIG_JSON), JSON.stringify(config, null, 2) + "\n");
-  log(`${method}: ${rows.length} rows → ${dir}`);
+  return { dir, kept: earlier?.members ?? [], priorSeconds: earlier?.seconds ?? 0 };
+}
 
-  const prefix = kfold ? "fold" : "member";
+/** Trains (or keeps, or resumes) each member in turn, saving `progress.json` after each. */
+async function trainMembers(
+  config: TrainConfig,
+  options: CrossValidateOptions,
+  plan: _Plan,
+  data: TrainingData,
+  folder: { dir: string; kept: MemberResult[] },
+  seconds: () => number,
+): Promise<{ members: MemberResult[]; interrupted: boolean }> {
+  const { splits, log } = plan;
   const members: MemberResult[] = [];
-  const saveProgress = () =>
-    writeFileAtomic(
-      join(dir, PROGRESS_JSON),
-      JSON.stringify(
-        {
-          formatVersion: 1,
-          members,
-          total: splits.length,
-          seconds: priorSeconds + (performance.now() - started) / 1000,
-        },
-        null,
-        2,
-      ) + "\n",
+  const saveProgress = () => {
+    const progress: EnsembleProgress = {
+      formatVersion: 1,
+      members,
+      total: splits.length,
+      seconds: seconds(),
+    };
+    return writeFileAtomic(
+      join(folder.dir, PROGRESS_JSON),
+      JSON.stringify(progress, null, 2) + "\n",
     );
-  for (const [i, split] of splits.entries()) {
-    const name = `${prefix}_${i + 1}`;
-    const before = kept.find((m) => m.name === name);
+  };
+  for (let i = 0; i < splits.length; i++) {
+    const name = `${plan.prefix}_${i + 1}`;
+    const before = folder.kept.find((m) => m.name === name);
     if (before) {
       log(`\n== ${name} of ${splits.length}: trained in an earlier sitting, kept`);
       members.push(before);
       continue;
     }
-    const memberDir = join(dir, name);
-    const partial = options.resume !== undefined &&
-      await pathExists(join(memberDir, "train_state.json"));
-    log(
-      `\n== ${name} of ${splits.length}: ${split.train.length} training rows, ${split.valid.length} validation rows` +
-        (partial ? " (resuming its checkpoint)" : ""),
-    );
     const memberStarted = performance.now();
-    const result = await trainRun(
-      { ...config, folds: 0, ensemble: 0, out: memberDir, seed: config.seed + i },
-      {
-        examples: {
-          train: split.train.map((r) => rows[r]!),
-          valid: split.valid.map((r) => rows[r]!),
-          ...(data.test ? { test: data.test.examples } : {}),
-        },
-        ...(options.progress ? { progress: options.progress } : {}),
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(partial ? { resume: memberDir } : {}),
-      },
-    );
-    const memberSeconds = (performance.now() - memberStarted) / 1000;
-    if (result.interrupted) {
+    const member = await trainMember(config, options, data, plan, i, folder.dir);
+    if (member === null) {
       await saveProgress();
       log(
         `\nstopped during ${name}; ${members.length} of ${splits.length} members done. ` +
-          `Continue with: deno task train --resume ${dir}`,
+          `Continue with: deno task train --resume ${folder.dir}`,
       );
-      return {
-        dir,
-        method,
-        members,
-        ...summaryStats(members),
-        seconds: priorSeconds + (performance.now() - started) / 1000,
-        interrupted: true,
-      };
+      return { members, interrupted: true };
     }
-    const final = result.manifest.metrics.final;
-    const last = result.history.at(-1);
-    const member: MemberResult = {
-      name,
-      trainRows: split.train.length,
-      validRows: split.valid.length,
-      val_loss: final.val_loss ?? last?.val_loss ?? NaN,
-      val_acc: final.val_acc ?? last?.val_acc ?? NaN,
-    };
-    if (final.test_acc !== undefined) member.test_acc = final.test_acc;
     members.push(member);
     await saveProgress();
+    const memberSeconds = (performance.now() - memberStarted) / 1000;
     const left = splits.length - i - 1;
     log(
       `${name} done in ${formatSeconds(memberSeconds)}` +
         (left > 0 ? `; about ${formatSeconds(memberSeconds * left)} for the ${left} left` : ""),
     );
   }
+  return { members, interrupted: false };
+}
 
+/** One member: `trainRun` on its split (resuming its checkpoint); null when it was stopped. */
+async function trainMember(
+  config: TrainConfig,
+  options: CrossValidateOptions,
+  data: TrainingData,
+  plan: _Plan,
+  index: number,
+  dir: string,
+): Promise<MemberResult | null> {
+  const split = plan.splits[index]!;
+  const name = `${plan.prefix}_${index + 1}`;
+  const memberDir = join(dir, name);
+  const partial = options.resume !== undefined &&
+    await pathExists(join(memberDir, "train_state.json"));
+  plan.log(
+    `\n== ${name} of ${plan.splits.length}: ${split.train.length} training rows, ` +
+      `${split.valid.length} validation rows${partial ? " (resuming its checkpoint)" : ""}`,
+  );
+  const rows = data.all;
+  const result = await trainRun(
+    { ...config, folds: 0, ensemble: 0, out: memberDir, seed: config.seed + index },
+    {
+      examples: {
+        train: split.train.map((r) => rows.at(r)),
+        valid: split.valid.map((r) => rows.at(r)),
+        ...(data.test ? { test: data.test.rows.source.toArray() } : {}),
+      },
+      ...(options.progress ? { progress: options.progress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(partial ? { resume: memberDir } : {}),
+    },
+  );
+  if (result.interrupted) return null;
+  const final = result.manifest.metrics.final;
+  const last = result.history.at(-1);
+  return {
+    name,
+    trainRows: split.train.length,
+    validRows: split.valid.length,
+    val_loss: final.val_loss ?? last?.val_loss ?? NaN,
+    val_acc: final.val_acc ?? last?.val_acc ?? NaN,
+    ...(final.test_acc !== undefined ? { test_acc: final.test_acc } : {}),
+  };
+}
+
+/** Writes `ensemble.json` with the members' figures (and the ensemble's test score, if known). */
+async function saveEnsembleFolder(
+  dir: string,
+  method: string,
+  members: MemberResult[],
+  data: TrainingData,
+  options: CrossValidateOptions,
+): Promise<CrossValidationResult> {
   const { mean, std } = summaryStats(members);
-  const result: CrossValidationResult = { dir, method, members, mean, std, seconds: 0 };
-
+  const result: CrossValidationResult = {
+    dir,
+    method,
+    members,
+    mean,
+    std,
+    testFile: data.test?.file ?? null,
+    seconds: 0,
+  };
   const ensemble: EnsembleManifest = {
     formatVersion: 1,
     kind: "ensemble",
@@ -249,52 +344,15 @@ export async function crossValidate(
     },
   };
   await saveEnsemble(dir, ensemble);
-  if (data.test) {
-    const scored = await scoreEnsemble(dir, data.test.examples);
+  if (data.test && options.scoreEnsemble) {
+    const scored = await options.scoreEnsemble(dir, data.test.rows.source.toArray());
     result.ensemble_test_acc = scored.accuracy;
     result.ensemble_test_loss = scored.loss;
     ensemble.metrics!.test_acc = scored.accuracy;
     ensemble.metrics!.test_loss = scored.loss;
     await saveEnsemble(dir, ensemble);
   }
-  if (options.examples === undefined) {
-    // One report for the ensemble (members trained on in-memory splits write none).
-    try {
-      const { writeRunReport } = await import("../report/write_run_report.ts");
-      const test = data.test?.file;
-      const report = await writeRunReport(dir, test && test !== "<memory>" ? { data: test } : {});
-      log(`report ${report.html} (${report.plots.length} PNG plots)`);
-    } catch (err) {
-      log(`report not written: ${(err as Error).message}`);
-    }
-  }
-  result.seconds = priorSeconds + (performance.now() - started) / 1000;
-  await writeFileAtomic(join(dir, "cross_validation.json"), JSON.stringify(result, null, 2) + "\n");
-  log("\n" + formatSummary(result));
   return result;
-}
-
-/** Scores the saved ensemble folder on in-memory labelled rows (softmax average of members). */
-async function scoreEnsemble(
-  dir: string,
-  examples: Example[],
-): Promise<{ accuracy: number; loss: number }> {
-  const { Predictor } = await import("../predict/predictor.ts");
-  const { EvaluationAccumulator } = await import("../report/evaluation_accumulator.ts");
-  const { toBatches } = await import("../pipeline/to_batches.ts");
-  const predictor = await Predictor.load([dir]);
-  try {
-    const accumulator = new EvaluationAccumulator({ classes: predictor.classes, mistakes: 0 });
-    for await (
-      const { batch, probs } of predictor.predictStream(toBatches(examples, { batchSize: 500 }))
-    ) {
-      accumulator.add(batch, probs);
-    }
-    const ev = accumulator.finish();
-    return { accuracy: ev.accuracy, loss: ev.loss };
-  } finally {
-    predictor.dispose();
-  }
 }
 
 function formatSummary(r: CrossValidationResult): string {
@@ -328,14 +386,6 @@ function formatSummary(r: CrossValidationResult): string {
   return lines.join("\n");
 }
 
-function defaultDir(model: string, suffix: string): string {
-  const d = new Date();
-  const p = (n: number) => String(n).padStart(2, "0");
-  const stamp = `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-` +
-    `${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
-  return join("runs", `${stamp}-${model}-${suffix}`);
-}
-
 /** Mean and sample standard deviation of the members' figures (test only when every member has one). */
 function summaryStats(
   members: MemberResult[],
@@ -360,16 +410,8 @@ function summaryStats(
 /** `progress.json` of `dir`, or undefined when there is none. */
 async function readProgress(dir: string): Promise<EnsembleProgress | undefined> {
   const path = join(dir, PROGRESS_JSON);
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return undefined;
-    throw err;
-  }
-  try {
-    return JSON.parse(text) as EnsembleProgress;
-  } catch {
-    throw new SyntaxError(`${path} is not valid JSON; delete it to retrain every member`);
-  }
+  if (!await pathExists(path)) return undefined;
+  return await readJsonFile<EnsembleProgress>(path, {
+    invalid: () => new SyntaxError(`${path} is not valid JSON; delete it to retrain every member`),
+  });
 }

@@ -7,10 +7,11 @@ import type { Example } from "../pipeline/types.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { DataFingerprint } from "./data_fingerprint.ts";
  * const f = new DataFingerprint();
  * f.add({ pixels: new Uint8Array([0, 255]), label: 3, source: { file: "a.csv", line: 2 } });
- * console.assert(f.rows === 1 && f.digest().length === 64);
+ * assert.ok(f.rows === 1 && f.digest().length === 64);
  * ```
  */
 export class DataFingerprint {

@@ -6,10 +6,11 @@ import { MetricMonitor, type MonitorState } from "./metric_monitor.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { EarlyStopping } from "./early_stopping.ts";
  * const stop = new EarlyStopping({ monitor: "val_acc", patience: 1 });
- * console.assert(!stop.onEpochEnd({ val_acc: 0.9 }, 1));
- * console.assert(stop.onEpochEnd({ val_acc: 0.8 }, 2));
+ * assert.ok(!stop.onEpochEnd({ val_acc: 0.9 }, 1));
+ * assert.ok(stop.onEpochEnd({ val_acc: 0.8 }, 2));
  * ```
  */
 export class EarlyStopping {

@@ -1,42 +1,37 @@
 import * as tf from "@tensorflow/tfjs";
-import type { Example } from "../pipeline/types.ts";
-import { toBatches } from "../pipeline/to_batches.ts";
+import { logLoss } from "../common/log_loss.ts";
+import type { Batch } from "../pipeline/types.ts";
 
 /**
- * Mean cross-entropy loss and accuracy of `model` on labelled examples, in inference mode
- * (no dropout, BatchNorm moving statistics), batch by batch inside `tf.tidy`: no tensors leak.
+ * Mean cross-entropy loss and accuracy of `model` on labelled batches (from `digitBatches`), in
+ * inference mode (no dropout, BatchNorm moving statistics). The softmax outputs are scored with
+ * `common/log_loss.ts`, the same definition the report uses; no tensors leak.
  *
  * @example
  * ```ts ignore
  * import { evaluateExamples } from "./evaluate_examples.ts";
- * const { loss, acc } = await evaluateExamples(model, examples, { numClasses: 10 });
+ * const { loss, acc } = await evaluateExamples(model, batches, { numClasses: 10 });
  * ```
  */
 export async function evaluateExamples(
   model: tf.LayersModel,
-  examples: Example[],
-  options: { numClasses: number; batchSize?: number },
+  batches: ReadableStream<Batch>,
+  options: { numClasses: number },
 ): Promise<{ loss: number; acc: number }> {
+  const k = options.numClasses;
   let lossSum = 0, correct = 0, count = 0;
-  const batches = toBatches(examples, {
-    batchSize: options.batchSize ?? 500,
-    dropRemainder: false,
-    shuffleBuffer: 0,
-    seed: 0,
-    epoch: 0,
-  });
   for await (const batch of batches) {
-    const [loss, right] = tf.tidy(() => {
-      const x = tf.tensor4d(batch.x, [batch.size, batch.height, batch.width, 1]);
-      const labels = tf.tensor1d(batch.y, "int32");
-      const probs = model.predict(x) as tf.Tensor2D;
-      const y = tf.oneHot(labels, options.numClasses);
-      const loss = tf.metrics.categoricalCrossentropy(y, probs).sum();
-      const right = probs.argMax(-1).equal(labels).sum();
-      return [loss.dataSync()[0]!, right.dataSync()[0]!];
-    });
-    lossSum += loss;
-    correct += right;
+    const probs = tf.tidy(() =>
+      model.predict(tf.tensor4d(batch.x, [batch.size, batch.height, batch.width, 1])) as tf.Tensor
+    );
+    const p = await probs.data() as Float32Array;
+    probs.dispose();
+    lossSum += logLoss(p, batch.y, k) * batch.size;
+    for (let i = 0; i < batch.size; i++) {
+      let best = 0;
+      for (let c = 1; c < k; c++) if (p[i * k + c]! > p[i * k + best]!) best = c;
+      if (best === batch.y[i]) correct++;
+    }
     count += batch.size;
   }
   if (count === 0) throw new RangeError("cannot evaluate on zero examples");

@@ -13,9 +13,10 @@ export interface FoldSplit {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { foldSplits } from "./fold_splits.ts";
  * const splits = foldSplits(10, 5, 1);
- * console.assert(splits.length === 5 && splits.every((s) => s.valid.length === 2 && s.train.length === 8));
+ * assert.ok(splits.length === 5 && splits.every((s) => s.valid.length === 2 && s.train.length === 8));
  * ```
  */
 export function foldSplits(

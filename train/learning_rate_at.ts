@@ -7,9 +7,10 @@ import type { TrainConfig } from "./config.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { learningRateAt } from "./learning_rate_at.ts";
  * const s = { schedule: "epoch", lr: 1e-3, epochDecay: 0.5, decayRate: 1, decaySteps: 1 };
- * console.assert(learningRateAt(s, 2, 0) === 2.5e-4);
+ * assert.ok(learningRateAt(s, 2, 0) === 2.5e-4);
  * ```
  */
 export function learningRateAt(

@@ -13,10 +13,11 @@ export interface MonitorState {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { MetricMonitor } from "./metric_monitor.ts";
  * const m = new MetricMonitor("val_loss");
- * console.assert(m.update({ val_loss: 0.5 }, 1) === true);
- * console.assert(m.update({ val_loss: 0.6 }, 2) === false && m.state.wait === 1);
+ * assert.ok(m.update({ val_loss: 0.5 }, 1) === true);
+ * assert.ok(m.update({ val_loss: 0.6 }, 2) === false && m.state.wait === 1);
  * ```
  */
 export class MetricMonitor {

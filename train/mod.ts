@@ -1,7 +1,8 @@
 /**
  * Training: the config (plain data, presets, typed flags), the loop (`trainRun`), its callbacks
  * (EarlyStopping, ReduceLROnPlateau, optimizer switch, schedules), checkpoints and progress.
- * `cross_validate.ts` builds k-fold and ensembles on `trainRun`.
+ * `cross_validate.ts` builds k-fold and ensembles on `trainRun`. No report/ or predict/ here: the
+ * CLI writes the report after a run.
  *
  * @module
  */
@@ -11,6 +12,10 @@ export * from "./resolve_config.ts";
 export * from "./train_run.ts";
 export * from "./load_training_data.ts";
 export * from "./split_examples.ts";
+export * from "./fold_splits.ts";
+export * from "./bagging_splits.ts";
+export * from "./run_dir_name.ts";
+export * from "./batch_tensors.ts";
 export * from "./data_fingerprint.ts";
 export * from "./create_optimizer.ts";
 export * from "./learning_rate_at.ts";
@@ -22,3 +27,5 @@ export * from "./evaluate_examples.ts";
 export * from "./checkpoint.ts";
 export * from "./progress_reporter.ts";
 export * from "./cross_validate.ts";
+export * from "./training_feed.ts";
+export * from "./worker_training_feed.ts";

@@ -12,9 +12,10 @@ export interface SwitchState {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { OptimizerSwitch } from "./optimizer_switch.ts";
  * const s = new OptimizerSwitch({ to: "sgd", after: 2, patience: 0, monitor: "val_loss" });
- * console.assert(!s.onEpochEnd({ val_loss: 1 }, 1) && s.onEpochEnd({ val_loss: 1 }, 2));
+ * assert.ok(!s.onEpochEnd({ val_loss: 1 }, 1) && s.onEpochEnd({ val_loss: 1 }, 2));
  * ```
  */
 export class OptimizerSwitch {

@@ -11,8 +11,9 @@ import type { TrainConfig } from "./config.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { PRESETS } from "./presets.ts";
- * console.assert(PRESETS.quick!.epochs === 1);
+ * assert.ok(PRESETS.quick!.epochs === 1);
  * ```
  */
 export const PRESETS: Readonly<Record<string, Readonly<Partial<TrainConfig>>>> = {

@@ -16,6 +16,8 @@ export interface EpochRecord {
   seconds: number;
   /** Training images per second. */
   imagesPerSecond: number;
+  /** Busy time of the pipeline Worker over the epoch's wall time (absent in-process). */
+  pipelineBusy?: number;
 }
 
 /** How progress is shown: a redrawn bar on a terminal, fixed lines, JSON lines, or nothing. */
@@ -32,11 +34,12 @@ const REDRAW_MS = 150;
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { ProgressReporter } from "./progress_reporter.ts";
  * const lines: string[] = [];
  * const p = new ProgressReporter({ mode: "line", epochs: 2, write: (t) => lines.push(t) });
  * p.epochEnd({ epoch: 1, loss: 0.5, acc: 0.9, lr: 1e-3, optimizer: "adam", seconds: 2, imagesPerSecond: 100 });
- * console.assert(lines[0]!.startsWith("epoch 1/2  loss 0.5000  acc 0.9000"));
+ * assert.ok(lines[0]!.startsWith("epoch 1/2  loss 0.5000  acc 0.9000"));
  * ```
  */
 export class ProgressReporter {
@@ -119,6 +122,7 @@ export function formatEpochLine(r: EpochRecord, epochs: number): string {
     `${r.seconds.toFixed(1)}s`,
     `${Math.round(r.imagesPerSecond)} img/s`,
   );
+  if (r.pipelineBusy !== undefined) parts.push(`worker ${Math.round(r.pipelineBusy * 100)}% busy`);
   return parts.join("  ");
 }
 

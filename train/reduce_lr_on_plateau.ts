@@ -13,11 +13,12 @@ export interface PlateauState {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { ReduceLrOnPlateau } from "./reduce_lr_on_plateau.ts";
  * const plateau = new ReduceLrOnPlateau({ monitor: "val_loss", patience: 1, factor: 0.5, minLr: 0 });
  * plateau.onEpochEnd({ val_loss: 0.3 }, 1);
  * plateau.onEpochEnd({ val_loss: 0.4 }, 2);
- * console.assert(plateau.state.scale === 0.5);
+ * assert.ok(plateau.state.scale === 0.5);
  * ```
  */
 export class ReduceLrOnPlateau {

@@ -1,4 +1,6 @@
-import { UsageError } from "../cli/errors.ts";
+import { closestName } from "../common/closest_name.ts";
+import { kebabCase as kebab } from "../common/kebab_case.ts";
+import { UsageError } from "../common/usage_error.ts";
 import {
   AUGMENT_PRESETS,
   CONFIG_FIELDS,
@@ -26,9 +28,10 @@ export interface ConfigSources {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { resolveConfig } from "./resolve_config.ts";
  * const config = resolveConfig({ preset: "quick", flags: { epochs: "3" } });
- * console.assert(config.epochs === 3 && config.model === "mlp");
+ * assert.ok(config.epochs === 3 && config.model === "mlp");
  * ```
  */
 export function resolveConfig(sources: ConfigSources = {}): TrainConfig {
@@ -77,7 +80,7 @@ function checkLayer(
     const key = camel(rawKey);
     const field = (CONFIG_FIELDS as Record<string, ConfigField>)[key];
     if (field === undefined) {
-      const guess = _closestKey(key, Object.keys(CONFIG_FIELDS));
+      const guess = closestName(key, Object.keys(CONFIG_FIELDS));
       const origin = where(rawKey).replace(/: [^:]*$/, "");
       const shown = origin.startsWith("--") ? `option ${origin}` : `${origin}: key '${rawKey}'`;
       throw new UsageError(
@@ -138,33 +141,4 @@ function parseValue(field: ConfigField, raw: unknown, where: string): unknown {
 /** `batch-size` → `batchSize` (config files may use either spelling). */
 function camel(key: string): string {
   return key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-}
-
-/** `batchSize` → `batch-size`. */
-function kebab(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-}
-
-/** The known key within edit distance 2 of `name` (case-insensitive), if any. */
-export function _closestKey(name: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of known) {
-    const d = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
-    }
-    prev = row;
-  }
-  return prev[b.length]!;
 }

@@ -1,4 +1,4 @@
-import { Random } from "../pipeline/random.ts";
+import { splitRows } from "../pipeline/split_rows.ts";
 import type { Example } from "../pipeline/types.ts";
 
 /** Options of {@link splitExamples}. */
@@ -11,16 +11,20 @@ export interface SplitOptions {
 
 /**
  * Holds out `fraction` of `examples` for validation, picked by a seeded shuffle (the same seed
- * gives the same split). Both parts keep the input order.
+ * gives the same split). Both parts keep the input order. The rows version of
+ * `pipeline/split_rows.ts`, for rows already in an array.
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { splitExamples } from "./split_examples.ts";
  * const examples = Array.from({ length: 10 }, (_, i) => ({
  *   pixels: new Uint8Array(4), label: i % 2, source: { file: "x.csv", line: i + 2 },
  * }));
  * const { train, valid } = splitExamples(examples, 0.2, { seed: 1, stratify: true });
- * console.assert(train.length === 8 && valid.length === 2 && valid[0]!.label !== valid[1]!.label);
+ * assert.equal(train.length, 8);
+ * assert.equal(valid.length, 2);
+ * assert.notEqual(valid[0]!.label, valid[1]!.label);
  * ```
  */
 export function splitExamples(
@@ -28,34 +32,9 @@ export function splitExamples(
   fraction: number,
   options: SplitOptions,
 ): { train: Example[]; valid: Example[] } {
-  if (!(fraction >= 0 && fraction < 1)) {
-    throw new RangeError(`a validation split must lie in [0, 1), got ${fraction}`);
-  }
-  if (fraction === 0) return { train: [...examples], valid: [] };
-  const random = new Random(Random.derive(options.seed, 0x5117));
-  const held = new Uint8Array(examples.length);
-  const groups = new Map<number, number[]>();
-  if (options.stratify) {
-    examples.forEach((e, i) => {
-      const group = groups.get(e.label);
-      if (group) group.push(i);
-      else groups.set(e.label, [i]);
-    });
-  } else {
-    groups.set(0, examples.map((_, i) => i));
-  }
-  for (const label of [...groups.keys()].sort((a, b) => a - b)) {
-    const indices = random.shuffle(groups.get(label)!);
-    const count = Math.round(indices.length * fraction);
-    for (let i = 0; i < count; i++) held[indices[i]!] = 1;
-  }
+  const { valid: held } = splitRows(examples.map((e) => e.label), fraction, options);
   const train: Example[] = [];
   const valid: Example[] = [];
   examples.forEach((e, i) => (held[i] ? valid : train).push(e));
-  if (train.length === 0) {
-    throw new RangeError(
-      `a validation split of ${fraction} leaves no training rows out of ${examples.length}`,
-    );
-  }
   return { train, valid };
 }

@@ -1,6 +1,8 @@
 /**
- * One training run, written out top to bottom: data → model → epochs of steps (schedule,
- * progress) → validation → callbacks → checkpoint → test → final save. `deno task train` calls it;
+ * One training run, in named steps read top to bottom: set up (backend, progress, data) → the
+ * model (fresh or from a checkpoint) → the callbacks → epochs (steps on the pipeline's batches,
+ * validation, callbacks, checkpoint) → finish (best weights, test set, final save). The report is
+ * the CLI's job (cli/train_command.ts), after the run. `deno task train` calls it;
  * k-fold and ensemble training (train/cross_validate.ts) call it once per member.
  *
  * @module
@@ -12,9 +14,8 @@ import { createModel, resolveModelName } from "../models/create_model.ts";
 import { useFastBatchNormalization } from "../models/batch_normalization.ts";
 import type { Manifest } from "../models/manifest.ts";
 import { saveRun } from "../models/model_io.ts";
-import type { AugmentOptions } from "../pipeline/augment_options.ts";
+import { AUGMENT_KEYS, type AugmentOptions } from "../pipeline/augment_options.ts";
 import type { Batch } from "../pipeline/types.ts";
-import { toBatches } from "../pipeline/to_batches.ts";
 import {
   BEST_DIR,
   readCheckpoint,
@@ -25,13 +26,17 @@ import {
 import type { TrainConfig } from "./config.ts";
 import { createOptimizer, setLearningRate } from "./create_optimizer.ts";
 import { EarlyStopping } from "./early_stopping.ts";
+import { batchTensors } from "./batch_tensors.ts";
 import { evaluateExamples } from "./evaluate_examples.ts";
 import { learningRateAt } from "./learning_rate_at.ts";
 import { type InMemoryExamples, loadTrainingData } from "./load_training_data.ts";
+import { inProcessFeed, type TrainingFeed, type TrainingSummary } from "./training_feed.ts";
+import { openWorkerFeed } from "./worker_training_feed.ts";
 import { MetricMonitor } from "./metric_monitor.ts";
 import { OptimizerSwitch } from "./optimizer_switch.ts";
 import { type EpochRecord, type ProgressMode, ProgressReporter } from "./progress_reporter.ts";
 import { ReduceLrOnPlateau } from "./reduce_lr_on_plateau.ts";
+import { runDirName } from "./run_dir_name.ts";
 
 /** The version recorded in every manifest. */
 export const DIGITS_VERSION = "0.1.0";
@@ -60,6 +65,8 @@ export interface TrainRunResult {
   history: EpochRecord[];
   /** True when the run was stopped by the signal (SIGINT) before its last epoch. */
   interrupted: boolean;
+  /** The labelled file scored after training (`<memory>` for rows given in memory), or null. */
+  testFile: string | null;
 }
 
 /**
@@ -77,313 +84,449 @@ export async function trainRun(
   config: TrainConfig,
   options: TrainRunOptions = {},
 ): Promise<TrainRunResult> {
-  // --- setup: backend, progress, data --------------------------------------------------------
+  const run = await setUp(config, options);
+  try {
+    let interrupted = false;
+    for (let epoch = run.state.epoch; epoch < config.epochs; epoch++) {
+      const pass = await trainEpoch(run, epoch);
+      if (pass.interrupted) {
+        await saveInterrupted(run, epoch, pass.steps);
+        interrupted = true;
+        break;
+      }
+      const record = await validate(run, epoch, pass);
+      const stop = await endEpoch(run, record);
+      await options.onEpoch?.(record);
+      if (stop) break;
+    }
+    const manifest = await finish(run, interrupted);
+    const { runDir, state: { history }, data: { testFile } } = run;
+    return { runDir, manifest, history, interrupted, testFile };
+  } finally {
+    run.feed.close();
+    run.model.dispose();
+    run.optimizer.dispose();
+  }
+}
+
+/** Everything one run carries from step to step. */
+interface _Run {
+  config: TrainConfig;
+  options: TrainRunOptions;
+  backend: { name: string; reason: string };
+  reporter: ProgressReporter;
+  /** Where the batches come from: the pipeline in a Worker or in this thread. */
+  feed: TrainingFeed;
+  data: TrainingSummary;
+  inputShape: [number, number, number];
+  modelName: string;
+  model: tf.LayersModel;
+  optimizer: tf.Optimizer;
+  state: TrainState;
+  runDir: string;
+  callbacks: _Callbacks;
+  augment: AugmentOptions | undefined;
+}
+
+interface _Callbacks {
+  monitor: string;
+  best: MetricMonitor;
+  early: EarlyStopping;
+  plateau: ReduceLrOnPlateau;
+  switcher: OptimizerSwitch;
+}
+
+/** Backend, progress display, data, model and optimizer, callbacks. */
+async function setUp(config: TrainConfig, options: TrainRunOptions): Promise<_Run> {
   const backend = await selectBackend(config.backend);
   const reporter = new ProgressReporter({
     mode: options.progress ?? ProgressReporter.modeFor(config.json),
     epochs: config.epochs,
     ...(options.write ? { write: options.write } : {}),
   });
-  const data = await loadTrainingData(config, options.examples);
+  const feed = await openFeed(config, options.examples);
+  const data = feed.summary;
   const inputShape: [number, number, number] = [data.height, data.width, 1];
-  const classes = Array.from({ length: data.numClasses }, (_, i) => String(i));
   reporter.info(`backend ${backend.name} (${backend.reason})`);
   reporter.info(
-    `data: ${data.description}; ${data.train.length} train, ${data.valid.length} validation` +
-      (data.test ? `, ${data.test.examples.length} test` : "") +
-      `; ${data.height}×${data.width}, ${data.numClasses} classes`,
+    `data: ${data.description}; ${data.sizes.train} train, ${data.sizes.valid} validation` +
+      (data.testFile ? `, ${data.sizes.test} test` : "") +
+      `; ${data.height}×${data.width}, ${data.numClasses} classes` +
+      (feed.busySeconds() === null ? "" : "; pipeline in a Worker"),
   );
-
-  // --- model and optimizer: fresh, or from the checkpoint -------------------------------------
-  let model: tf.LayersModel;
-  let state: TrainState;
-  let modelName: string;
-  let restoreOptimizer = (_o: tf.Optimizer) => Promise.resolve();
-  if (options.resume !== undefined) {
-    useFastBatchNormalization();
-    const checkpoint = await readCheckpoint(options.resume);
-    if (checkpoint.warning) reporter.info(`warning: ${checkpoint.warning}`);
-    if (checkpoint.manifest.inputShape.join("x") !== inputShape.join("x")) {
-      checkpoint.model.dispose();
-      throw new TypeError(
-        `cannot resume ${options.resume}: it was trained on ${
-          checkpoint.manifest.inputShape
-            .join("×")
-        } images, this data has ${inputShape.join("×")}`,
-      );
-    }
-    modelName = checkpoint.manifest.architecture;
-    model = checkpoint.model;
-    state = checkpoint.state;
-    restoreOptimizer = checkpoint.restoreOptimizer;
-    reporter.info(`resuming ${options.resume} after epoch ${state.epoch}`);
-  } else {
-    modelName = resolveModelName(config.model, inputShape);
-    model = createModel(modelName, { inputShape, numClasses: data.numClasses, seed: config.seed });
-    state = freshState(config);
+  let created: Awaited<ReturnType<typeof createOrResume>>;
+  try {
+    created = await createOrResume(config, data, inputShape, options.resume, reporter);
+  } catch (err) {
+    feed.close();
+    throw err;
   }
-  const runDir = options.resume ?? (config.out || defaultRunDir(modelName));
-  let optimizer = createOptimizer(state.optimizer, state.lr, config.momentum);
+  const { model, modelName, state, restoreOptimizer } = created;
+  const runDir = options.resume ?? (config.out || runDirName(modelName));
+  const optimizer = createOptimizer(state.optimizer, state.lr, config.momentum);
   await restoreOptimizer(optimizer);
   model.compile({ optimizer, loss: "categoricalCrossentropy", metrics: ["accuracy"] });
   reporter.info(`model ${modelName}: ${model.countParams().toLocaleString("en-US")} parameters`);
   reporter.info(`run folder ${runDir}`);
-
-  // --- callbacks: best epoch, EarlyStopping, ReduceLROnPlateau, optimizer switch -------------
-  const hasValid = data.valid.length > 0;
-  const monitor = hasValid ? config.monitor : config.monitor.replace(/^val_/, "");
-  const best = new MetricMonitor(monitor, state.best);
-  const early = new EarlyStopping({
-    monitor,
-    patience: config.patience,
-    state: state.earlyStopping,
-  });
-  const plateau = new ReduceLrOnPlateau({
-    monitor,
-    patience: config.plateauPatience,
-    factor: config.plateauFactor,
-    minLr: config.minLr,
-    state: state.plateau,
-  });
-  const switcher = new OptimizerSwitch({
-    to: config.switchOptimizer,
-    after: config.switchAfter,
-    patience: config.switchPatience,
-    monitor,
-    state: state.switch,
-  });
-  const augment = augmentOptions(config);
-  const manifestFor = (metrics: Manifest["metrics"]): Manifest => ({
-    formatVersion: 1,
-    architecture: modelName,
-    inputShape,
-    pixelMax: data.pixelMax,
-    classes,
-    config: { ...config, out: runDir } as unknown as Record<string, unknown>,
-    data: data.fingerprint,
-    metrics,
+  return {
+    config,
+    options,
     backend,
-    seed: config.seed,
-    versions: { deno: Deno.version.deno, tfjs: tf.version.tfjs, digits: DIGITS_VERSION },
-    createdAt: new Date().toISOString(),
-    epochsCompleted: state.epoch,
-  });
-  const metricsOf = (r: EpochRecord): Record<string, number> => {
-    const m: Record<string, number> = { loss: r.loss, acc: r.acc };
-    if (r.val_loss !== undefined) m.val_loss = r.val_loss;
-    if (r.val_acc !== undefined) m.val_acc = r.val_acc;
-    return m;
+    reporter,
+    feed,
+    data,
+    inputShape,
+    modelName,
+    model,
+    optimizer,
+    state,
+    runDir,
+    callbacks: createCallbacks(config, state, data.sizes.valid > 0),
+    augment: augmentOptions(config),
   };
-  const bestMetrics = (): Manifest["metrics"]["best"] => {
-    const r = state.history.find((h) => h.epoch === best.state.bestEpoch);
-    return r ? { ...metricsOf(r), epoch: r.epoch } : {};
-  };
-
-  // --- the epochs ------------------------------------------------------------------------------
-  let interrupted = false;
-  let stoppedEarly = false;
-  let lastTurn = performance.now();
-  for (let epoch = state.epoch; epoch < config.epochs && !interrupted; epoch++) {
-    const started = performance.now();
-    const steps = Math.ceil(data.train.length / config.batchSize);
-    let seen = 0, lossSum = 0, accSum = 0, step = 0;
-    const batches = toBatches(data.train, {
-      batchSize: config.batchSize,
-      dropRemainder: false,
-      shuffleBuffer: data.train.length,
-      seed: config.seed,
-      epoch,
-      augment,
-    });
-    for await (const batch of batches) {
-      state.lr = plateau.apply(
-        learningRateAt(
-          { ...config, lr: state.baseLr },
-          epoch - state.scheduleEpoch,
-          state.scheduleStep,
-        ),
-      );
-      setLearningRate(optimizer, state.lr);
-      const [loss, acc] = await trainStep(model, batch, data.numClasses);
-      if (!Number.isFinite(loss)) {
-        throw new RangeError(
-          `the loss became ${loss} at epoch ${epoch + 1} step ${
-            step + 1
-          }: lower --lr (now ${state.lr})`,
-        );
-      }
-      seen += batch.size;
-      lossSum += loss * batch.size;
-      accSum += acc * batch.size;
-      step++;
-      state.step++;
-      state.scheduleStep++;
-      const elapsed = (performance.now() - started) / 1000;
-      reporter.step({
-        epoch: epoch + 1,
-        step,
-        steps,
-        loss: lossSum / seen,
-        acc: accSum / seen,
-        imagesPerSecond: seen / elapsed,
-        secondsLeft: (elapsed / step) * (steps - step),
-      });
-      // Signals (Ctrl-C, SIGTERM) and timers are macrotasks. On the CPU backends a step settles
-      // through microtasks only, so without a turn of the event loop now and then the signal
-      // handler would not run, and so not abort, until the epoch's checkpoint does I/O.
-      if (performance.now() - lastTurn > 200) {
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        lastTurn = performance.now();
-      }
-      if (options.signal?.aborted) {
-        interrupted = true;
-        break; // leaving for-await cancels the batch stream
-      }
-    }
-    const trainSeconds = (performance.now() - started) / 1000;
-    if (interrupted) {
-      reporter.info(`\ninterrupted in epoch ${epoch + 1} after ${step} steps; saving a checkpoint`);
-      await saveCheckpoint(runDir, {
-        model,
-        optimizer,
-        manifest: manifestFor({ final: {}, best: bestMetrics() }),
-        state: { ...state, interrupted: true },
-      });
-      break;
-    }
-
-    // Validation, then the epoch's record.
-    const val = hasValid
-      ? await evaluateExamples(model, data.valid, { numClasses: data.numClasses })
-      : null;
-    const record: EpochRecord = {
-      epoch: epoch + 1,
-      loss: lossSum / Math.max(1, seen),
-      acc: accSum / Math.max(1, seen),
-      ...(val ? { val_loss: val.loss, val_acc: val.acc } : {}),
-      lr: state.lr,
-      optimizer: state.optimizer,
-      seconds: (performance.now() - started) / 1000,
-      imagesPerSecond: seen / trainSeconds,
-    };
-    state.history.push(record);
-    state.epoch = epoch + 1;
-    reporter.epochEnd(record);
-
-    // Callbacks.
-    const metrics = metricsOf(record);
-    const improved = best.update(metrics, state.epoch);
-    state.best = best.state;
-    stoppedEarly = early.onEpochEnd(metrics, state.epoch);
-    state.earlyStopping = early.monitor.state;
-    if (plateau.onEpochEnd(metrics, state.epoch)) {
-      reporter.info(
-        `ReduceLROnPlateau: ${monitor} stalled; learning rate × ${config.plateauFactor}`,
-      );
-    }
-    state.plateau = plateau.state;
-    if (switcher.onEpochEnd(metrics, state.epoch)) {
-      const lr = config.switchLr > 0 ? config.switchLr : state.lr;
-      const next = createOptimizer(switcher.to, lr, config.momentum);
-      model.optimizer = next;
-      optimizer.dispose();
-      optimizer = next;
-      reporter.info(
-        `switching optimizer ${state.optimizer} → ${switcher.to} (lr ${lr.toExponential(1)})`,
-      );
-      Object.assign(state, {
-        optimizer: switcher.to,
-        baseLr: lr,
-        lr,
-        scheduleEpoch: state.epoch,
-        scheduleStep: 0,
-      });
-      plateau.reset();
-      state.plateau = plateau.state;
-    }
-    state.switch = switcher.state;
-
-    // Checkpoint: the run folder every epoch, best/ when the monitored metric improved.
-    const manifest = manifestFor({ final: metrics, best: bestMetrics() });
-    await saveCheckpoint(runDir, {
-      model,
-      optimizer,
-      manifest,
-      state: { ...state, interrupted: false },
-    });
-    if (improved) await saveRun(join(runDir, BEST_DIR), model, manifest);
-    await options.onEpoch?.(record);
-    if (stoppedEarly) {
-      reporter.info(`EarlyStopping: ${monitor} has not improved for ${config.patience} epochs`);
-      break;
-    }
-  }
-
-  // --- finish: best weights, test set, final save ---------------------------------------------
-  const last = state.history.at(-1);
-  let final: Record<string, number> = last ? metricsOf(last) : {};
-  if (!interrupted && config.restoreBest && last && best.state.bestEpoch !== last.epoch) {
-    if (await restoreBestWeights(runDir, model)) {
-      reporter.info(`restored the weights of epoch ${best.state.bestEpoch} (best ${monitor})`);
-      final = { ...bestMetrics() } as Record<string, number>;
-      delete final.epoch;
-    }
-  }
-  if (!interrupted && data.test) {
-    const test = await evaluateExamples(model, data.test.examples, { numClasses: data.numClasses });
-    final = { ...final, test_loss: test.loss, test_acc: test.acc };
-    reporter.info(
-      `test: acc ${test.acc.toFixed(4)}  loss ${test.loss.toFixed(4)}  ` +
-        `(${data.test.examples.length} images from ${data.test.file})`,
-    );
-  }
-  const manifest = manifestFor({ final, best: bestMetrics() });
-  if (!interrupted) {
-    await saveCheckpoint(runDir, {
-      model,
-      optimizer,
-      manifest,
-      state: { ...state, interrupted: false },
-    });
-  }
-  reporter.info(`saved ${runDir}`);
-  // report.html + plots/ (report/write_run_report.ts): for runs that read their data (the CLI),
-  // not for in-memory rows (tests, k-fold members; cross_validate reports the ensemble instead).
-  if (!interrupted && options.examples === undefined) {
-    try {
-      const { writeRunReport } = await import("../report/write_run_report.ts");
-      const testFile = data.test?.file;
-      const format = {
-        ...(config.header !== null ? { header: config.header } : {}),
-        ...(config.labelColumn !== "" ? { labelColumn: config.labelColumn } : {}),
-        ...(config.pixelMax > 0 ? { pixelMax: config.pixelMax } : {}),
-      };
-      const report = await writeRunReport(runDir, testFile ? { data: testFile, format } : {});
-      reporter.info(`report ${report.html} (${report.plots.length} PNG plots)`);
-    } catch (err) {
-      reporter.info(`report not written: ${(err as Error).message}`);
-    }
-  }
-  model.dispose();
-  optimizer.dispose();
-  return { runDir, manifest, history: state.history, interrupted };
 }
 
-/** One optimizer step on a batch; returns the batch's loss and accuracy. */
+/** A fresh model and state, or the model, state and optimizer of `resume`'s checkpoint. */
+async function createOrResume(
+  config: TrainConfig,
+  data: TrainingSummary,
+  inputShape: [number, number, number],
+  resume: string | undefined,
+  reporter: ProgressReporter,
+): Promise<{
+  model: tf.LayersModel;
+  modelName: string;
+  state: TrainState;
+  restoreOptimizer: (o: tf.Optimizer) => Promise<void>;
+}> {
+  if (resume === undefined) {
+    const modelName = resolveModelName(config.model, inputShape);
+    const model = createModel(modelName, {
+      inputShape,
+      numClasses: data.numClasses,
+      seed: config.seed,
+    });
+    return {
+      model,
+      modelName,
+      state: freshState(config),
+      restoreOptimizer: () => Promise.resolve(),
+    };
+  }
+  useFastBatchNormalization();
+  const checkpoint = await readCheckpoint(resume);
+  if (checkpoint.warning) reporter.info(`warning: ${checkpoint.warning}`);
+  if (checkpoint.manifest.inputShape.join("x") !== inputShape.join("x")) {
+    checkpoint.model.dispose();
+    throw new TypeError(
+      `cannot resume ${resume}: it was trained on ${checkpoint.manifest.inputShape.join("×")} ` +
+        `images, this data has ${inputShape.join("×")}`,
+    );
+  }
+  reporter.info(`resuming ${resume} after epoch ${checkpoint.state.epoch}`);
+  return {
+    model: checkpoint.model,
+    modelName: checkpoint.manifest.architecture,
+    state: checkpoint.state,
+    restoreOptimizer: checkpoint.restoreOptimizer,
+  };
+}
+
+/** Best epoch, EarlyStopping, ReduceLROnPlateau and the optimizer switch, from `state`. */
+function createCallbacks(config: TrainConfig, state: TrainState, hasValid: boolean): _Callbacks {
+  const monitor = hasValid ? config.monitor : config.monitor.replace(/^val_/, "");
+  return {
+    monitor,
+    best: new MetricMonitor(monitor, state.best),
+    early: new EarlyStopping({ monitor, patience: config.patience, state: state.earlyStopping }),
+    plateau: new ReduceLrOnPlateau({
+      monitor,
+      patience: config.plateauPatience,
+      factor: config.plateauFactor,
+      minLr: config.minLr,
+      state: state.plateau,
+    }),
+    switcher: new OptimizerSwitch({
+      to: config.switchOptimizer,
+      after: config.switchAfter,
+      patience: config.switchPatience,
+      monitor,
+      state: state.switch,
+    }),
+  };
+}
+
+/** What one pass over the training batches gave. */
+interface _Pass {
+  seen: number;
+  lossSum: number;
+  accSum: number;
+  steps: number;
+  started: number;
+  seconds: number;
+  interrupted: boolean;
+  /** The pipeline Worker's busy seconds when the epoch started (0 in-process). */
+  busyBefore: number;
+}
+
+/** One epoch of optimizer steps on the pipeline's batches; stops early when the signal aborts. */
+async function trainEpoch(run: _Run, epoch: number): Promise<_Pass> {
+  const { config, state, reporter, data } = run;
+  const pass: _Pass = {
+    seen: 0,
+    lossSum: 0,
+    accSum: 0,
+    steps: 0,
+    started: performance.now(),
+    seconds: 0,
+    interrupted: false,
+    busyBefore: run.feed.busySeconds() ?? 0,
+  };
+  const steps = Math.ceil(data.sizes.train / config.batchSize);
+  const batches = run.feed.batches("train", {
+    batchSize: config.batchSize,
+    shuffleBuffer: data.sizes.train,
+    seed: config.seed,
+    epoch,
+    augment: run.augment ?? null,
+  });
+  let lastTurn = performance.now();
+  for await (const batch of batches) {
+    const [loss, acc] = await trainStep(run, batch, epoch, pass.steps);
+    pass.seen += batch.size;
+    pass.lossSum += loss * batch.size;
+    pass.accSum += acc * batch.size;
+    pass.steps++;
+    state.step++;
+    state.scheduleStep++;
+    const elapsed = (performance.now() - pass.started) / 1000;
+    reporter.step({
+      epoch: epoch + 1,
+      step: pass.steps,
+      steps,
+      loss: pass.lossSum / pass.seen,
+      acc: pass.accSum / pass.seen,
+      imagesPerSecond: pass.seen / elapsed,
+      secondsLeft: (elapsed / pass.steps) * (steps - pass.steps),
+    });
+    // Signals (Ctrl-C, SIGTERM) and timers are macrotasks. On the CPU backends a step settles
+    // through microtasks only, so without a turn of the event loop now and then the signal
+    // handler would not run, and so not abort, until the epoch's checkpoint does I/O.
+    if (performance.now() - lastTurn > 200) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      lastTurn = performance.now();
+    }
+    if (run.options.signal?.aborted) {
+      pass.interrupted = true;
+      break; // leaving for-await cancels the batch stream
+    }
+  }
+  pass.seconds = (performance.now() - pass.started) / 1000;
+  return pass;
+}
+
+/** The pipeline in a Worker (files, `workerPrefetch`) or in this thread (rows in memory). */
+async function openFeed(
+  config: TrainConfig,
+  examples: InMemoryExamples | undefined,
+): Promise<TrainingFeed> {
+  if (examples === undefined && config.workerPrefetch) return await openWorkerFeed(config);
+  return inProcessFeed(await loadTrainingData(config, examples));
+}
+
+/** One optimizer step at the scheduled learning rate; returns the batch's loss and accuracy. */
 async function trainStep(
-  model: tf.LayersModel,
+  run: _Run,
   batch: Batch,
-  numClasses: number,
+  epoch: number,
+  step: number,
 ): Promise<[number, number]> {
-  const x = tf.tensor4d(batch.x, [batch.size, batch.height, batch.width, 1]);
-  const y = tf.tidy(() => tf.oneHot(tf.tensor1d(batch.y, "int32"), numClasses));
+  const { config, state } = run;
+  const scheduled = learningRateAt(
+    { ...config, lr: state.baseLr },
+    epoch - state.scheduleEpoch,
+    state.scheduleStep,
+  );
+  state.lr = run.callbacks.plateau.apply(scheduled);
+  setLearningRate(run.optimizer, state.lr);
+  const { x, y } = batchTensors(batch, run.data.numClasses);
+  let out: number[];
   try {
-    const out = (await model.trainOnBatch(x, y)) as number[];
-    return [out[0]!, out[1]!];
+    out = (await run.model.trainOnBatch(x, y)) as number[];
   } finally {
     x.dispose();
     y.dispose();
   }
+  const [loss, acc] = [out[0]!, out[1]!];
+  if (!Number.isFinite(loss)) {
+    throw new RangeError(
+      `the loss became ${loss} at epoch ${epoch + 1} step ${
+        step + 1
+      }: lower --lr (now ${state.lr})`,
+    );
+  }
+  return [loss, acc];
+}
+
+/** Saves a checkpoint of an epoch stopped by the signal (resume repeats that epoch). */
+async function saveInterrupted(run: _Run, epoch: number, steps: number): Promise<void> {
+  run.reporter.info(
+    `\ninterrupted in epoch ${epoch + 1} after ${steps} steps; saving a checkpoint`,
+  );
+  await saveCheckpoint(run.runDir, {
+    model: run.model,
+    optimizer: run.optimizer,
+    manifest: manifestFor(run, { final: {}, best: bestMetrics(run) }),
+    state: { ...run.state, interrupted: true },
+  });
+}
+
+/** Scores the validation rows and writes the epoch's record into the history. */
+async function validate(run: _Run, epoch: number, pass: _Pass): Promise<EpochRecord> {
+  const { data, state } = run;
+  const val = data.sizes.valid > 0
+    ? await evaluateExamples(run.model, run.feed.batches("valid", { batchSize: 500 }), {
+      numClasses: data.numClasses,
+    })
+    : null;
+  const busy = run.feed.busySeconds();
+  const seconds = (performance.now() - pass.started) / 1000;
+  const record: EpochRecord = {
+    epoch: epoch + 1,
+    loss: pass.lossSum / Math.max(1, pass.seen),
+    acc: pass.accSum / Math.max(1, pass.seen),
+    ...(val ? { val_loss: val.loss, val_acc: val.acc } : {}),
+    lr: state.lr,
+    optimizer: state.optimizer,
+    seconds,
+    imagesPerSecond: pass.seen / pass.seconds,
+    ...(busy === null ? {} : { pipelineBusy: (busy - pass.busyBefore) / seconds }),
+  };
+  state.history.push(record);
+  state.epoch = epoch + 1;
+  run.reporter.epochEnd(record);
+  return record;
+}
+
+/** Runs the callbacks, saves the checkpoint (and best/); returns true when EarlyStopping says stop. */
+async function endEpoch(run: _Run, record: EpochRecord): Promise<boolean> {
+  const { state, config, reporter } = run;
+  const { best, early, plateau, monitor } = run.callbacks;
+  const metrics = metricsOf(record);
+  const improved = best.update(metrics, state.epoch);
+  state.best = best.state;
+  const stop = early.onEpochEnd(metrics, state.epoch);
+  state.earlyStopping = early.monitor.state;
+  if (plateau.onEpochEnd(metrics, state.epoch)) {
+    reporter.info(`ReduceLROnPlateau: ${monitor} stalled; learning rate × ${config.plateauFactor}`);
+  }
+  state.plateau = plateau.state;
+  maybeSwitchOptimizer(run, metrics);
+  // Checkpoint: the run folder every epoch, best/ when the monitored metric improved.
+  const manifest = manifestFor(run, { final: metrics, best: bestMetrics(run) });
+  await saveCheckpoint(run.runDir, {
+    model: run.model,
+    optimizer: run.optimizer,
+    manifest,
+    state: { ...state, interrupted: false },
+  });
+  if (improved) await saveRun(join(run.runDir, BEST_DIR), run.model, manifest);
+  if (stop) {
+    reporter.info(`EarlyStopping: ${monitor} has not improved for ${config.patience} epochs`);
+  }
+  return stop;
+}
+
+/** Switches to `--switch-optimizer` when the switch callback fires (the schedule restarts). */
+function maybeSwitchOptimizer(run: _Run, metrics: Record<string, number>): void {
+  const { state, config, callbacks: { switcher, plateau } } = run;
+  if (switcher.onEpochEnd(metrics, state.epoch)) {
+    const lr = config.switchLr > 0 ? config.switchLr : state.lr;
+    const next = createOptimizer(switcher.to, lr, config.momentum);
+    run.model.optimizer = next;
+    run.optimizer.dispose();
+    run.optimizer = next;
+    run.reporter.info(
+      `switching optimizer ${state.optimizer} → ${switcher.to} (lr ${lr.toExponential(1)})`,
+    );
+    Object.assign(state, {
+      optimizer: switcher.to,
+      baseLr: lr,
+      lr,
+      scheduleEpoch: state.epoch,
+      scheduleStep: 0,
+    });
+    plateau.reset();
+    state.plateau = plateau.state;
+  }
+  state.switch = switcher.state;
+}
+
+/** Best weights back, the test set scored, the final save; returns the final manifest. */
+async function finish(run: _Run, interrupted: boolean): Promise<Manifest> {
+  const { state, config, reporter, data } = run;
+  const { best, monitor } = run.callbacks;
+  const last = state.history.at(-1);
+  let final: Record<string, number> = last ? metricsOf(last) : {};
+  if (!interrupted && config.restoreBest && last && best.state.bestEpoch !== last.epoch) {
+    if (await restoreBestWeights(run.runDir, run.model)) {
+      reporter.info(`restored the weights of epoch ${best.state.bestEpoch} (best ${monitor})`);
+      final = { ...bestMetrics(run) } as Record<string, number>;
+      delete final.epoch;
+    }
+  }
+  if (!interrupted && data.testFile !== null) {
+    const batches = run.feed.batches("test", { batchSize: 500 });
+    const test = await evaluateExamples(run.model, batches, { numClasses: data.numClasses });
+    final = { ...final, test_loss: test.loss, test_acc: test.acc };
+    reporter.info(
+      `test: acc ${test.acc.toFixed(4)}  loss ${test.loss.toFixed(4)}  ` +
+        `(${data.sizes.test} images from ${data.testFile})`,
+    );
+  }
+  const manifest = manifestFor(run, { final, best: bestMetrics(run) });
+  if (!interrupted) {
+    await saveCheckpoint(run.runDir, {
+      model: run.model,
+      optimizer: run.optimizer,
+      manifest,
+      state: { ...state, interrupted: false },
+    });
+  }
+  reporter.info(`saved ${run.runDir}`);
+  return manifest;
+}
+
+/** The manifest saved beside the weights. */
+function manifestFor(run: _Run, metrics: Manifest["metrics"]): Manifest {
+  const { config, data } = run;
+  return {
+    formatVersion: 1,
+    architecture: run.modelName,
+    inputShape: run.inputShape,
+    pixelMax: data.pixelMax,
+    classes: Array.from({ length: data.numClasses }, (_, i) => String(i)),
+    config: { ...config, out: run.runDir } as unknown as Record<string, unknown>,
+    data: data.fingerprint,
+    metrics,
+    backend: run.backend,
+    seed: config.seed,
+    versions: { deno: Deno.version.deno, tfjs: tf.version.tfjs, digits: DIGITS_VERSION },
+    createdAt: new Date().toISOString(),
+    epochsCompleted: run.state.epoch,
+  };
+}
+
+function metricsOf(r: EpochRecord): Record<string, number> {
+  const m: Record<string, number> = { loss: r.loss, acc: r.acc };
+  if (r.val_loss !== undefined) m.val_loss = r.val_loss;
+  if (r.val_acc !== undefined) m.val_acc = r.val_acc;
+  return m;
+}
+
+function bestMetrics(run: _Run): Manifest["metrics"]["best"] {
+  const r = run.state.history.find((h) => h.epoch === run.callbacks.best.state.bestEpoch);
+  return r ? { ...metricsOf(r), epoch: r.epoch } : {};
 }
 
 function freshState(config: TrainConfig): TrainState {
@@ -406,23 +549,9 @@ function freshState(config: TrainConfig): TrainState {
   };
 }
 
+/** The config's augmentation keys, or undefined when every one is 0. */
 function augmentOptions(config: TrainConfig): AugmentOptions | undefined {
-  const options: AugmentOptions = {
-    rotation: config.rotation,
-    zoom: config.zoom,
-    widthShift: config.widthShift,
-    heightShift: config.heightShift,
-    shear: config.shear,
-    contrast: config.contrast,
-  };
+  const options: AugmentOptions = {};
+  for (const key of AUGMENT_KEYS) options[key] = config[key];
   return Object.values(options).some((v) => v > 0) ? options : undefined;
-}
-
-/** `runs/<YYYYMMDD-HHMMSS>-<model>` in local time. */
-function defaultRunDir(model: string): string {
-  const d = new Date();
-  const p = (n: number) => String(n).padStart(2, "0");
-  const stamp = `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-` +
-    `${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
-  return join("runs", `${stamp}-${model}`);
 }

@@ -7,7 +7,7 @@ import { _wrapWasmKernel } from "./_wrap_wasm_kernel.ts";
  * gradients use exactly those two flags.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * tf.registerKernel(batchMatMulKernel());
  * ```
  */

@@ -8,7 +8,7 @@ import { _heapTensor } from "./_heap.ts";
  * by 180° and its channel axes swapped, padded by k−1−pad; XNNPACK runs it at forward speed.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * import * as tf from "@tensorflow/tfjs";
  * tf.unregisterKernel(tf.Conv2DBackpropInput, "wasm");
  * tf.registerKernel(conv2dBackpropInputKernel);

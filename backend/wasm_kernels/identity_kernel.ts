@@ -12,7 +12,7 @@ interface _RefCounted {
  * wasm kernels never write their inputs, so sharing is safe. Strings keep wasm's own path.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * tf.registerKernel(identityKernel());
  * ```
  */

@@ -10,7 +10,7 @@ import type { _HeapBackend } from "./_heap.ts";
  * takes ~20× a forward max-pool on typical shapes.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * import * as tf from "@tensorflow/tfjs";
  * tf.unregisterKernel(tf.MaxPoolGrad, "wasm");
  * tf.registerKernel(maxPoolGradKernel);

@@ -9,7 +9,7 @@ import { _heapBackend } from "./_heap.ts";
  * reductions go to wasm's own kernel.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * for (const k of reduceKernels()) tf.registerKernel(k);
  * ```
  */

@@ -8,7 +8,7 @@ import { _wrapWasmKernel } from "./_wrap_wasm_kernel.ts";
  * with doubling `copyWithin` on the wasm heap (wasm's own Tile is element-by-element, ~30× slower).
  *
  * @example
- * ```ts
+ * ```ts ignore
  * tf.registerKernel(tileKernel());
  * ```
  */

@@ -18,9 +18,10 @@ export interface BarChartOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { barChart } from "./bar_chart.ts";
  * const spec = barChart([{ x: "0", y: 3 }], { title: "Labels", xTitle: "label", yTitle: "rows" });
- * console.assert(spec.mark !== undefined);
+ * assert.ok(spec.mark !== undefined);
  * ```
  */
 export function barChart(

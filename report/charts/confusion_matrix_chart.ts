@@ -7,9 +7,10 @@ import type { ChartSpec } from "../render_chart_svg.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { confusionMatrixChart } from "./confusion_matrix_chart.ts";
  * const spec = confusionMatrixChart([[5, 1], [0, 4]], ["0", "1"]);
- * console.assert(Array.isArray(spec.layer));
+ * assert.ok(Array.isArray(spec.layer));
  * ```
  */
 export function confusionMatrixChart(matrix: number[][], classes: string[]): ChartSpec {

@@ -7,9 +7,10 @@ import type { HistoryEpoch } from "../read_history.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { learningCurvesChart } from "./learning_curves_chart.ts";
  * const spec = learningCurvesChart([{ epoch: 1, loss: 0.4, acc: 0.9, lr: 1e-3 }]);
- * console.assert(Array.isArray(spec.hconcat) && spec.hconcat.length === 3);
+ * assert.ok(Array.isArray(spec.hconcat) && spec.hconcat.length === 3);
  * ```
  */
 export function learningCurvesChart(history: HistoryEpoch[]): ChartSpec {

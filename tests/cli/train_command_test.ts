@@ -165,11 +165,17 @@ Deno.test("deno task train --json prints the config to stderr and one JSON objec
   await Deno.remove(out, { recursive: true });
 });
 
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  Deno.test(`deno task train: ${signal} stops after the current batch, saves a checkpoint and exits 130`, async () => {
+// SIGINT with the pipeline in this thread, SIGTERM with the pipeline in a Worker.
+for (
+  const [signal, feed] of [["SIGINT", "--no-worker-prefetch"], [
+    "SIGTERM",
+    "--worker-prefetch",
+  ]] as const
+) {
+  Deno.test(`deno task train ${feed}: ${signal} stops after the current batch, saves a checkpoint and exits 130`, async () => {
     const out = await Deno.makeTempDir();
     const child = quickTrain(
-      ["--limit", "20000", "--batch-size", "8", "--epochs", "3", "--out", out],
+      ["--limit", "20000", "--batch-size", "8", "--epochs", "3", "--out", out, feed],
     ).spawn();
     const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
     let text = "";
@@ -199,6 +205,28 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     assert.equal(resume, out);
     assert.equal(config.epochs, 5);
     assert.equal(config.batchSize, 8, "the saved config comes back");
+    assert.equal(config.workerPrefetch, feed === "--worker-prefetch");
     await Deno.remove(out, { recursive: true });
   });
 }
+
+Deno.test("train --help does not load tfjs (no tfjs engine global in the process)", async () => {
+  // tfjs-core registers `globalThis._tfengine` when it loads; a fresh process that runs
+  // `train --help` through runCli must not have it. The same probe after importing tfjs has it,
+  // so the check can fail.
+  const cli = new URL("../../cli/run_cli.ts", import.meta.url).href;
+  const probe = (before: string) =>
+    `${before}\nconst { runCli } = await import(${JSON.stringify(cli)});\n` +
+    `const code = await runCli(["train", "--help"]);\n` +
+    `console.error(JSON.stringify({ code, tfjs: "_tfengine" in globalThis }));`;
+  const run = async (source: string) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["eval", "--ext=ts", source],
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    return JSON.parse(new TextDecoder().decode(out.stderr).trim().split("\n").at(-1)!);
+  };
+  assert.deepEqual(await run(probe("")), { code: 0, tfjs: false });
+  assert.deepEqual(await run(probe(`await import("@tensorflow/tfjs");`)), { code: 0, tfjs: true });
+});

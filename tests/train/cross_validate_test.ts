@@ -6,6 +6,7 @@ import { resolveConfig } from "../../train/resolve_config.ts";
 import { loadRun } from "../../models/model_io.ts";
 import type { Example } from "../../pipeline/types.ts";
 import { join, mnistSlice, tempDir } from "../predict/_tiny_run.ts";
+import { scoreEnsemble } from "../../predict/score_ensemble.ts";
 
 Deno.test("foldSplits validates every row exactly once, in folds within one row of each other", () => {
   for (const [n, k] of [[10, 5], [103, 5], [7, 7], [50, 3]] as const) {
@@ -74,6 +75,7 @@ Deno.test("crossValidate trains K fold models and saves them as one loadable ens
   });
   const lines: string[] = [];
   const result = await crossValidate(config, {
+    scoreEnsemble,
     examples: { train: await examples(0, 600), test: await examples(1000, 300) },
     progress: "silent",
     log: (t) => lines.push(t),
@@ -116,6 +118,7 @@ Deno.test("an interrupted ensemble keeps its finished members and --resume train
   const controller = new AbortController();
   const lines: string[] = [];
   const first = await crossValidate(config, {
+    scoreEnsemble,
     examples: data,
     progress: "silent",
     signal: controller.signal,
@@ -140,7 +143,13 @@ Deno.test("an interrupted ensemble keeps its finished members and --resume train
 
   // The same command without --resume refuses to start over on top of it.
   await assert.rejects(
-    () => crossValidate(config, { examples: data, progress: "silent", log: () => {} }),
+    () =>
+      crossValidate(config, {
+        scoreEnsemble,
+        examples: data,
+        progress: "silent",
+        log: () => {},
+      }),
     /unfinished run \(1 of 3 members trained\).*--resume/,
   );
 
@@ -149,6 +158,7 @@ Deno.test("an interrupted ensemble keeps its finished members and --resume train
   assert.equal(saved.ensemble, 3);
   const resumedLines: string[] = [];
   const second = await crossValidate(resolveConfig({ file: { path: "x", values: saved } }), {
+    scoreEnsemble,
     examples: data,
     progress: "silent",
     resume: dir,

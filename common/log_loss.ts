@@ -3,13 +3,15 @@ const EPSILON = 1e-7;
 
 /**
  * Mean categorical cross-entropy of softmax outputs (`probs` row-major, `numClasses` per row)
- * against integer labels: the `loss` that training reports.
+ * against integer labels: the `loss` that training reports (train/evaluate_examples.ts) and the
+ * report shows (report/evaluation_accumulator.ts), one definition for both.
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { logLoss } from "./log_loss.ts";
  * const loss = logLoss(new Float32Array([0.5, 0.5, 1, 0]), [1, 0], 2);
- * console.assert(Math.abs(loss - Math.LN2 / 2) < 1e-9);
+ * assert.ok(Math.abs(loss - Math.LN2 / 2) < 1e-9);
  * ```
  */
 export function logLoss(

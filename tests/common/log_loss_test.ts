@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { logLoss } from "../../report/log_loss.ts";
+import { logLoss } from "../../common/log_loss.ts";
 
 Deno.test("logLoss is the mean negative log of the true class probability", () => {
   const loss = logLoss(new Float32Array([0.25, 0.75, 0.5, 0.5]), [1, 0], 2);
