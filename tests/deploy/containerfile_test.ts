@@ -105,7 +105,7 @@ Deno.test(".dockerignore keeps every module of main.ts's graph and the runtime f
     "deno.lock",
     "deploy/entrypoint.sh",
     "server/page",
-    "pipeline/_batch_worker.ts",
+    "train/_training_feed_worker.ts",
   ];
   for (const path of [...local, ...runtime]) {
     assert.ok(!ignored(ignore, path), `.dockerignore leaves out ${path}, which the program needs`);
