@@ -14,6 +14,7 @@ import { _maxPoolKernels } from "./_max_pool_kernels.ts";
 import { _batchNormTrainingKernels } from "./_batch_norm_training_kernels.ts";
 import { _elementwiseKernels } from "./_elementwise_kernels.ts";
 import { _reduceKernels } from "./_reduce_kernels.ts";
+import { _optimizerUpdateKernels } from "./_optimizer_update_kernels.ts";
 
 /** The tfjs backend name this module registers. */
 export const NATIVE_BACKEND_NAME = "native";
@@ -107,8 +108,12 @@ function register(): NativeBackendStatus {
       kernelFunc: kernelFunc as unknown as tf.KernelFunc,
     });
   }
-  // Kernels tfjs has no cpu version of: the fused training-mode batch norm and its gradient.
-  const fused = _batchNormTrainingKernels(NATIVE_BACKEND_NAME);
+  // Kernels tfjs has no cpu version of: the fused training-mode batch norm and its gradient, and
+  // the one-pass optimizer updates.
+  const fused = [
+    ..._batchNormTrainingKernels(NATIVE_BACKEND_NAME),
+    ..._optimizerUpdateKernels(NATIVE_BACKEND_NAME),
+  ];
   for (const k of fused) tf.registerKernel(k);
   return {
     ok: true,
