@@ -4,6 +4,7 @@ Prints one JSON object: {"model", "train_img_s", "infer_img_s", "params", "threa
 "onednn"}. "params" counts trainable parameters, which the digits side checks against its model's.
 Usage: /usr/bin/python3 bench/torch_train_bench.py MODEL [--threads 2] [--seconds 3] [--batch 128]
        /usr/bin/python3 bench/torch_train_bench.py versions   (prints {"torch", "onednn"} only)
+       /usr/bin/python3 bench/torch_train_bench.py MODEL --params-only
 
 The layers mirror models/*.ts: "same" convolutions get padding k//2 (for the stride-2 ones in
 deotte, tfjs pads 1 before and 2 after; PyTorch pads 2 on both sides and gets the same output size
@@ -106,6 +107,8 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--batch", type=int, default=TRAIN_BATCH)
+    parser.add_argument("--params-only", action="store_true",
+                        help='print {"model", "params"} without timing anything')
     args = parser.parse_args()
     if args.model == "versions":
         print(json.dumps({"torch": torch.__version__, "onednn": onednn_version()}))
@@ -113,6 +116,10 @@ def main():
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     model = MODELS[args.model]()
+    params = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    if args.params_only:
+        print(json.dumps({"model": args.model, "params": params}))
+        return
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = nn.CrossEntropyLoss()
     x = torch.randn(args.batch, 1, 28, 28)
@@ -139,7 +146,7 @@ def main():
         "model": args.model,
         "train_img_s": args.batch / train_s,
         "infer_img_s": INFER_BATCH / infer_s,
-        "params": sum(p.numel() for p in model.parameters() if p.requires_grad),
+        "params": params,
         "threads": args.threads,
         "torch": torch.__version__,
         "onednn": onednn_version(),

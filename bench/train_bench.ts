@@ -15,6 +15,7 @@ import { probeWebGpu } from "../backend/probe_webgpu.ts";
 import { createModel } from "../models/create_model.ts";
 import { createOptimizer } from "../train/create_optimizer.ts";
 import { _formatSystemInfo, _spread, _systemInfo } from "./_system_info.ts";
+import { _python, _torchVersions } from "./_torch_script.ts";
 
 /** Training batch size. */
 const TRAIN_BATCH = 128;
@@ -28,7 +29,6 @@ const MIN_INFER_RUNS = 2;
 const MAX_RUNS = 30;
 /** The models measured by default; all four have a PyTorch twin. */
 export const TRAIN_BENCH_MODELS = ["small-cnn-ref", "kaggle-cnn", "compact-cnn", "deotte"];
-const PYTHON = "/usr/bin/python3";
 
 /** Options of {@linkcode runTrainBench}. */
 export interface TrainBenchOptions {
@@ -203,7 +203,8 @@ async function _defaultBackends(): Promise<string[]> {
   return out;
 }
 
-function _createBenchModel(name: string): tf.LayersModel {
+/** The model `name` as the benchmark builds it (small-cnn-ref here, the rest from the zoo). */
+export function _createBenchModel(name: string): tf.LayersModel {
   if (name !== "small-cnn-ref") {
     return createModel(name, { inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
   }
@@ -304,13 +305,6 @@ async function _measure(name: string, seconds: number): Promise<_Sample> {
   }
 }
 
-/** PyTorch's and its oneDNN's versions, or why PyTorch cannot run. */
-async function _torchVersions(): Promise<Record<string, string> | string> {
-  const out = await _python(["versions"]);
-  if (typeof out === "string") return out;
-  return { torch: String(out.torch), "oneDNN (torch)": String(out.onednn) };
-}
-
 async function _runTorch(model: string, seconds: number): Promise<_Sample | string> {
   const out = await _python([model, "--threads", "2", "--seconds", String(seconds)]);
   if (typeof out === "string") return out;
@@ -320,27 +314,6 @@ async function _runTorch(model: string, seconds: number): Promise<_Sample | stri
     params: out.params as number,
     flops: 0,
   };
-}
-
-/** Runs bench/torch_train_bench.py; its JSON, or why it failed. */
-async function _python(args: string[]): Promise<Record<string, unknown> | string> {
-  const script = new URL("./torch_train_bench.py", import.meta.url).pathname;
-  try {
-    const out = await new Deno.Command(PYTHON, {
-      args: [script, ...args],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    if (!out.success) {
-      const err = new TextDecoder().decode(out.stderr).trim().split("\n").at(-1) ?? "";
-      return err.includes("No module named 'torch'")
-        ? "not installed (apt-get install python3-torch); PyTorch columns left empty"
-        : `failed: ${err}`;
-    }
-    return JSON.parse(new TextDecoder().decode(out.stdout));
-  } catch (error) {
-    return `${PYTHON} could not run (${(error as Error).message})`;
-  }
 }
 
 function _round(v: number, per = 10): number {
