@@ -33,10 +33,13 @@ export async function evaluateExamples(
       const y = tf.oneHot(labels, options.numClasses);
       const loss = tf.metrics.categoricalCrossentropy(y, probs).sum();
       const right = probs.argMax(-1).equal(labels).sum();
-      return [loss.dataSync()[0]!, right.dataSync()[0]!];
+      return [loss, right];
     });
-    lossSum += loss;
-    correct += right;
+    // Read asynchronously: webgpu's dataSync needs a 2D canvas, which Deno does not have.
+    const [lossValue, rightValue] = await Promise.all([loss.data(), right.data()]);
+    tf.dispose([loss, right]);
+    lossSum += lossValue[0]!;
+    correct += rightValue[0]!;
     count += batch.size;
   }
   if (count === 0) throw new RangeError("cannot evaluate on zero examples");
