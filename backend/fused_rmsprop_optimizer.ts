@@ -32,7 +32,7 @@ type _Gradients = Parameters<tf.RMSPropOptimizer["applyGradients"]>[0];
  * const opt = new FusedRMSPropOptimizer(0.01, 0.9);
  * const w = tf.variable(tf.tensor1d([1]));
  * opt.minimize(() => w.square().sum());
- * assert.ok(Math.abs(w.dataSync()[0]! - (1 - 0.01 / Math.sqrt(0.4))) < 1e-5);
+ * assert.ok(Math.abs(w.dataSync()[0]! - (1 - 0.02 / Math.sqrt(0.4))) < 1e-5); // g = 2, ms = 0.4
  * opt.dispose();
  * w.dispose();
  * ```
