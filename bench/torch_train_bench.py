@@ -1,10 +1,18 @@
 """PyTorch side of `deno task bench train`: the same models and steps as bench/train_bench.ts.
 
-Prints one JSON object: {"model", "train_img_s", "infer_img_s", "threads", "torch"}.
-Usage: /usr/bin/python3 bench/torch_train_bench.py MODEL [--threads 2] [--seconds 3]
+Prints one JSON object: {"model", "train_img_s", "infer_img_s", "params", "threads", "torch",
+"onednn"}. "params" counts trainable parameters, which the digits side checks against its model's.
+Usage: /usr/bin/python3 bench/torch_train_bench.py MODEL [--threads 2] [--seconds 3] [--batch 128]
+       /usr/bin/python3 bench/torch_train_bench.py versions   (prints {"torch", "onednn"} only)
+       /usr/bin/python3 bench/torch_train_bench.py MODEL --params-only
+
+The layers mirror models/*.ts: "same" convolutions get padding k//2 (for the stride-2 ones in
+deotte, tfjs pads 1 before and 2 after; PyTorch pads 2 on both sides and gets the same output size
+and cost). Batch norm uses tfjs's epsilon (1e-3) and momentum (PyTorch's momentum = 1 − tfjs's).
 """
 import argparse
 import json
+import re
 import statistics
 import time
 
@@ -38,7 +46,48 @@ def kaggle_cnn():
     )
 
 
-MODELS = {"small-cnn-ref": small_cnn_ref, "kaggle-cnn": kaggle_cnn}
+def bn(channels, tfjs_momentum=0.99):
+    return nn.BatchNorm2d(channels, eps=1e-3, momentum=1 - tfjs_momentum)
+
+
+def compact_cnn():
+    """models/compact_cnn.ts: (Conv 3×3 same ReLU, MaxPool 2, BatchNorm momentum 0.9) × 16/32/64,
+    Dense 128 ReLU, Dense 10."""
+    layers = []
+    cin = 1
+    for cout in (16, 32, 64):
+        layers += [nn.Conv2d(cin, cout, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), bn(cout, 0.9)]
+        cin = cout
+    return nn.Sequential(
+        *layers, nn.Flatten(), nn.Linear(64 * 3 * 3, 128), nn.ReLU(), nn.Linear(128, 10),
+    )
+
+
+def deotte():
+    """models/deotte_cnn.ts: Chris Deotte's Kaggle CNN (conv + BatchNorm blocks, dropout 0.4)."""
+    def conv_bn(cin, cout, k, stride=1):
+        pad = 0 if stride == 1 else k // 2
+        return [nn.Conv2d(cin, cout, k, stride=stride, padding=pad), nn.ReLU(), bn(cout)]
+
+    return nn.Sequential(
+        *conv_bn(1, 32, 3), *conv_bn(32, 32, 3), *conv_bn(32, 32, 5, 2), nn.Dropout(0.4),
+        *conv_bn(32, 64, 3), *conv_bn(64, 64, 3), *conv_bn(64, 64, 5, 2), nn.Dropout(0.4),
+        *conv_bn(64, 128, 4), nn.Flatten(), nn.Dropout(0.4), nn.Linear(128, 10),
+    )
+
+
+MODELS = {
+    "small-cnn-ref": small_cnn_ref,
+    "kaggle-cnn": kaggle_cnn,
+    "compact-cnn": compact_cnn,
+    "deotte": deotte,
+}
+
+
+def onednn_version():
+    """The oneDNN (MKL-DNN) version PyTorch was built with, from its build configuration."""
+    match = re.search(r"(?:oneDNN|MKL-DNN)[^\n]*?v?(\d+\.\d+(?:\.\d+)?)", torch.__config__.show())
+    return match.group(1) if match else "unknown"
 
 
 def timed(fn, seconds, min_runs, max_runs):
@@ -54,17 +103,27 @@ def timed(fn, seconds, min_runs, max_runs):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("model", choices=sorted(MODELS))
+    parser.add_argument("model", choices=sorted(MODELS) + ["versions"])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--batch", type=int, default=TRAIN_BATCH)
+    parser.add_argument("--params-only", action="store_true",
+                        help='print {"model", "params"} without timing anything')
     args = parser.parse_args()
+    if args.model == "versions":
+        print(json.dumps({"torch": torch.__version__, "onednn": onednn_version()}))
+        return
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     model = MODELS[args.model]()
+    params = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    if args.params_only:
+        print(json.dumps({"model": args.model, "params": params}))
+        return
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = nn.CrossEntropyLoss()
-    x = torch.randn(TRAIN_BATCH, 1, 28, 28)
-    y = torch.randint(0, 10, (TRAIN_BATCH,))
+    x = torch.randn(args.batch, 1, 28, 28)
+    y = torch.randint(0, 10, (args.batch,))
 
     def train_step():
         opt.zero_grad()
@@ -85,10 +144,12 @@ def main():
     infer_s = timed(infer, args.seconds, 2, 50)
     print(json.dumps({
         "model": args.model,
-        "train_img_s": TRAIN_BATCH / train_s,
+        "train_img_s": args.batch / train_s,
         "infer_img_s": INFER_BATCH / infer_s,
+        "params": params,
         "threads": args.threads,
         "torch": torch.__version__,
+        "onednn": onednn_version(),
     }))
 
 

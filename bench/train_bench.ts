@@ -1,99 +1,193 @@
 /**
  * `deno task bench train`: images/s of a full training step (forward, backward, Adam; batch 128)
- * and of inference (batch 512) per model and backend, with GFLOP/s, next to the same step in
- * PyTorch (2 threads) when `/usr/bin/python3 -c "import torch"` works. Prints figures; never
- * passes or fails on time. Timings on a shared machine are noisy: both sides run in one process
- * tree back to back so their ratio is the figure to trust.
+ * and of inference (batch 512) per model and backend, with GFLOP/s against the machine's peak,
+ * next to the same step in PyTorch (2 threads, bench/torch_train_bench.py, identical layers and
+ * trainable-parameter counts, checked) when `/usr/bin/python3 -c "import torch"` works.
+ *
+ * Rounds (3 by default) interleave the two sides: in each round every model runs in PyTorch, then
+ * on each digits backend, so drifting load hits both alike. Prints the CPU, the library versions
+ * and the load average first (a warning above 0.3), then per round the raw figures, then the
+ * median and min–max over the rounds. Prints figures; never passes or fails on time.
  */
 import * as tf from "@tensorflow/tfjs";
 import { selectBackend } from "../backend/select_backend.ts";
 import { probeWebGpu } from "../backend/probe_webgpu.ts";
 import { createModel } from "../models/create_model.ts";
 import { createSmallCnnRef } from "../models/small_cnn_ref.ts";
+import { createOptimizer } from "../train/create_optimizer.ts";
+import { _formatSystemInfo, _spread, _systemInfo } from "./_system_info.ts";
+import { _python, _torchVersions } from "./_torch_script.ts";
 
-/** Training batch size (what `deno task train` uses by default). */
+/** Training batch size. */
 const TRAIN_BATCH = 128;
 /** Inference batch size. */
 const INFER_BATCH = 512;
 /** Wall-clock budget per measurement, seconds (at least MIN_RUNS runs are always timed). */
 const SECONDS = 3;
+const ROUNDS = 3;
 const MIN_TRAIN_RUNS = 3;
 const MIN_INFER_RUNS = 2;
 const MAX_RUNS = 30;
-const MODELS = ["small-cnn-ref", "kaggle-cnn"];
-const PYTHON = "/usr/bin/python3";
+/** The models measured by default; all four have a PyTorch twin. */
+export const TRAIN_BENCH_MODELS = ["small-cnn-ref", "kaggle-cnn", "compact-cnn", "deotte"];
 
 /** Options of {@linkcode runTrainBench}. */
 export interface TrainBenchOptions {
-  /** One JSON object per model × backend instead of a table. */
+  /** One JSON object per model × backend (medians and spreads) instead of a table. */
   json?: boolean;
   /** Backends to measure; default: native (if it loads), wasm, and webgpu on a real GPU. */
   backends?: string[];
-  /** Models to measure: small-cnn-ref, kaggle-cnn, or any model-zoo name. */
+  /** Models to measure (default the four of TRAIN_BENCH_MODELS), or any model-zoo name. */
   models?: string[];
   /** Seconds per measurement (default 3). */
   seconds?: number;
+  /** Interleaved rounds (default 3). */
+  rounds?: number;
 }
 
-/** One printed result. */
+/** Median and min–max of one figure over the rounds. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+/** One summary row: a model on a backend, with its PyTorch twin when it ran. */
 export interface TrainBenchRow {
   model: string;
   backend: string;
-  train_img_s: number;
-  infer_img_s: number;
-  /** Training GFLOP/s, counting a step as 3× the forward FLOPs. */
+  rounds: number;
+  train_img_s: Spread;
+  infer_img_s: Spread;
+  /** Training GFLOP/s at the median, counting a step as 3× the forward FLOPs. */
   gflops: number;
-  torch_train_img_s?: number;
-  torch_infer_img_s?: number;
+  /** gflops as a percentage of the machine's peak. */
+  peak_pct: number;
+  params: number;
+  torch_train_img_s?: Spread;
+  torch_infer_img_s?: Spread;
+  torch_gflops?: number;
+  torch_params?: number;
+  /** Ratios of the medians (digits / PyTorch). */
   ratio_train?: number;
   ratio_infer?: number;
 }
 
+interface _Sample {
+  train: number;
+  infer: number;
+  params: number;
+  flops: number;
+}
+
 /**
- * Runs the training/inference benchmark and prints one line (or JSON object) per model × backend.
+ * Runs the training/inference benchmark: a header, one line per measurement as it comes, then
+ * one summary line (or JSON object) per model × backend.
  *
  * @example
- * ```ts
- * await runTrainBench({ json: true, backends: ["wasm"], models: ["small-cnn-ref"], seconds: 1 });
+ * ```ts ignore
+ * await runTrainBench({ backends: ["wasm"], models: ["compact-cnn"], seconds: 1, rounds: 1 });
  * ```
  */
-export async function runTrainBench(opts: TrainBenchOptions = {}): Promise<void> {
+export async function runTrainBench(opts: TrainBenchOptions = {}): Promise<TrainBenchRow[]> {
   const seconds = opts.seconds ?? SECONDS;
-  const models = opts.models ?? MODELS;
+  const rounds = opts.rounds ?? ROUNDS;
+  const models = opts.models ?? TRAIN_BENCH_MODELS;
   const backends = opts.backends ?? (await _defaultBackends());
-  if (!opts.json) {
-    console.log(
-      "model          backend  train img/s  infer img/s  GFLOP/s  torch train  torch infer  ratio",
-    );
-  }
-  const skipped = new Set<string>();
-  // Model-major, PyTorch first: on a shared machine the load drifts, so each model's two sides
-  // are measured back to back.
-  for (const model of models) {
-    const peer = model === "small-cnn-ref" || model === "kaggle-cnn"
-      ? await _runTorch(model, seconds)
-      : undefined;
-    if (typeof peer === "string" && !opts.json) console.log(`pytorch (${model}): ${peer}`);
-    for (const backend of backends) {
-      if (skipped.has(backend)) continue;
-      let chosen: string;
-      try {
-        chosen = (await selectBackend(backend)).name;
-      } catch (error) {
-        if (!opts.json) console.log(`${backend}: skipped (${(error as Error).message})`);
-        skipped.add(backend);
-        continue;
+  const log = (line: string) => opts.json || console.log(line);
+  const torchVersions = await _torchVersions();
+  const info = await _systemInfo(typeof torchVersions === "string" ? undefined : torchVersions);
+  _formatSystemInfo(info).forEach(log);
+  if (typeof torchVersions === "string") log(`pytorch: ${torchVersions}`);
+  const samples = new Map<string, _Sample[]>();
+  const add = (key: string, s: _Sample) => samples.set(key, [...(samples.get(key) ?? []), s]);
+  const usable = await _usableBackends(backends, log);
+  for (let round = 1; round <= rounds; round++) {
+    for (const model of models) {
+      if (typeof torchVersions !== "string" && TRAIN_BENCH_MODELS.includes(model)) {
+        const peer = await _runTorch(model, seconds);
+        if (typeof peer === "string") log(`round ${round} ${model} pytorch: ${peer}`);
+        else add(`${model}\tpytorch`, peer);
+        if (typeof peer !== "string") log(_formatSample(round, model, "pytorch", peer));
       }
-      const row = await _measure(model, chosen, seconds);
-      if (peer !== undefined && typeof peer !== "string") {
-        row.torch_train_img_s = peer.train;
-        row.torch_infer_img_s = peer.infer;
-        row.ratio_train = _round(row.train_img_s / peer.train, 100);
-        row.ratio_infer = _round(row.infer_img_s / peer.infer, 100);
+      for (const backend of usable) {
+        await selectBackend(backend);
+        const s = await _measure(model, seconds);
+        add(`${model}\t${backend}`, s);
+        log(_formatSample(round, model, backend, s));
       }
-      console.log(opts.json ? JSON.stringify(row) : _formatRow(row));
     }
   }
+  const rows = _summarize(models, usable, samples, rounds, info.peakGflops);
+  log("");
+  log(
+    "model          backend   train img/s (min–max)    infer img/s (min–max)   GFLOP/s  peak  " +
+      "torch train (min–max)    torch infer (min–max)   ratio",
+  );
+  for (const row of rows) {
+    log(_formatRow(row));
+    if (row.torch_params !== undefined && row.torch_params !== row.params) {
+      log(
+        `WARNING: ${row.model} has ${row.params} trainable parameters, PyTorch's ${row.torch_params}`,
+      );
+    }
+    if (opts.json) console.log(JSON.stringify(row));
+  }
+  return rows;
+}
+
+/** Median rows per model × backend from the rounds' samples. */
+function _summarize(
+  models: string[],
+  backends: string[],
+  samples: Map<string, _Sample[]>,
+  rounds: number,
+  peakGflops: number,
+): TrainBenchRow[] {
+  const rows: TrainBenchRow[] = [];
+  for (const model of models) {
+    const peer = samples.get(`${model}\tpytorch`);
+    for (const backend of backends) {
+      const own = samples.get(`${model}\t${backend}`);
+      if (own === undefined) continue;
+      const train = _rounded(_spread(own.map((s) => s.train)));
+      const infer = _rounded(_spread(own.map((s) => s.infer)));
+      const gflops = (train.median * 3 * own[0]!.flops) / 1e9;
+      const row: TrainBenchRow = {
+        model,
+        backend,
+        rounds,
+        train_img_s: train,
+        infer_img_s: infer,
+        gflops: _round(gflops),
+        peak_pct: _round((100 * gflops) / peakGflops),
+        params: own[0]!.params,
+      };
+      if (peer !== undefined) {
+        row.torch_train_img_s = _rounded(_spread(peer.map((s) => s.train)));
+        row.torch_infer_img_s = _rounded(_spread(peer.map((s) => s.infer)));
+        row.torch_gflops = _round((row.torch_train_img_s.median * 3 * own[0]!.flops) / 1e9);
+        row.torch_params = peer[0]!.params;
+        row.ratio_train = _round(train.median / row.torch_train_img_s.median, 100);
+        row.ratio_infer = _round(infer.median / row.torch_infer_img_s.median, 100);
+      }
+      rows.push(row);
+    }
+  }
+  return rows;
+}
+
+/** The backends that can be set, in order; prints why the others are skipped. */
+async function _usableBackends(backends: string[], log: (line: string) => void) {
+  const out: string[] = [];
+  for (const backend of backends) {
+    try {
+      out.push((await selectBackend(backend)).name);
+    } catch (error) {
+      log(`${backend}: skipped (${(error as Error).message})`);
+    }
+  }
+  return out;
 }
 
 async function _defaultBackends(): Promise<string[]> {
@@ -110,7 +204,8 @@ async function _defaultBackends(): Promise<string[]> {
   return out;
 }
 
-function _createBenchModel(name: string): tf.LayersModel {
+/** The model `name` as the benchmark builds it (small-cnn-ref here, the rest from the zoo). */
+export function _createBenchModel(name: string): tf.LayersModel {
   if (name !== "small-cnn-ref") {
     return createModel(name, { inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
   }
@@ -156,9 +251,10 @@ async function _timeRuns(
   return times[Math.floor(times.length / 2)]! / 1000;
 }
 
-async function _measure(name: string, backend: string, seconds: number): Promise<TrainBenchRow> {
+async function _measure(name: string, seconds: number): Promise<_Sample> {
   const model = _createBenchModel(name);
-  model.compile({ optimizer: tf.train.adam(1e-3), loss: "categoricalCrossentropy" });
+  // The optimizer `deno task train` uses: the fused Adam where the backend has the kernel.
+  model.compile({ optimizer: createOptimizer("adam", 1e-3, 0), loss: "categoricalCrossentropy" });
   const x = tf.randomNormal([TRAIN_BATCH, 28, 28, 1]);
   const labels = tf.tidy(() =>
     tf.oneHot(tf.randomUniform([TRAIN_BATCH], 0, 10, "int32") as tf.Tensor1D, 10)
@@ -181,58 +277,62 @@ async function _measure(name: string, backend: string, seconds: number): Promise
       seconds,
       MIN_INFER_RUNS,
     );
-    const trainImgS = TRAIN_BATCH / trainS;
     return {
-      model: name,
-      backend,
-      train_img_s: _round(trainImgS),
-      infer_img_s: _round(INFER_BATCH / inferS),
-      gflops: _round((trainImgS * 3 * _forwardFlops(model)) / 1e9),
+      train: TRAIN_BATCH / trainS,
+      infer: INFER_BATCH / inferS,
+      params: model.trainableWeights.reduce(
+        (n, w) => n + tf.util.sizeFromShape(w.shape as number[]),
+        0,
+      ),
+      flops: _forwardFlops(model),
     };
   } finally {
     tf.dispose([x, labels, xi]);
+    (model.optimizer as tf.Optimizer | undefined)?.dispose();
     model.dispose();
   }
 }
 
-async function _runTorch(
-  model: string,
-  seconds: number,
-): Promise<{ train: number; infer: number } | string> {
-  const script = new URL("./torch_train_bench.py", import.meta.url).pathname;
-  try {
-    const out = await new Deno.Command(PYTHON, {
-      args: [script, model, "--threads", "2", "--seconds", String(seconds)],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    if (!out.success) {
-      const err = new TextDecoder().decode(out.stderr).trim().split("\n").at(-1) ?? "";
-      return err.includes("No module named 'torch'")
-        ? "not installed (apt-get install python3-torch); PyTorch columns left empty"
-        : `failed: ${err}`;
-    }
-    const row = JSON.parse(new TextDecoder().decode(out.stdout)) as {
-      train_img_s: number;
-      infer_img_s: number;
-    };
-    return { train: _round(row.train_img_s), infer: _round(row.infer_img_s) };
-  } catch (error) {
-    return `${PYTHON} could not run (${(error as Error).message})`;
-  }
+async function _runTorch(model: string, seconds: number): Promise<_Sample | string> {
+  const out = await _python([model, "--threads", "2", "--seconds", String(seconds)]);
+  if (typeof out === "string") return out;
+  return {
+    train: out.train_img_s as number,
+    infer: out.infer_img_s as number,
+    params: out.params as number,
+    flops: 0,
+  };
 }
 
 function _round(v: number, per = 10): number {
   return Math.round(v * per) / per;
 }
 
+function _rounded(s: Spread): Spread {
+  return { median: _round(s.median), min: _round(s.min), max: _round(s.max) };
+}
+
+function _num(v: number): string {
+  return v.toFixed(v < 100 ? 1 : 0);
+}
+
+function _cell(s: Spread | undefined, width: number): string {
+  return (s === undefined ? "-" : `${_num(s.median)} (${_num(s.min)}–${_num(s.max)})`)
+    .padEnd(width);
+}
+
+function _formatSample(round: number, model: string, side: string, s: _Sample): string {
+  return `round ${round}  ${model.padEnd(14)} ${side.padEnd(8)} train ${_num(s.train)} img/s  ` +
+    `infer ${_num(s.infer)} img/s`;
+}
+
 function _formatRow(r: TrainBenchRow): string {
-  const n = (v: number | undefined, w: number) =>
-    (v === undefined ? "-" : v.toFixed(v < 100 ? 1 : 0)).padStart(w);
   const ratio = r.ratio_train === undefined
     ? ""
-    : `  ${r.ratio_train.toFixed(2)}× train, ${r.ratio_infer!.toFixed(2)}× infer`;
-  return `${r.model.padEnd(14)} ${r.backend.padEnd(7)} ${n(r.train_img_s, 12)} ${
-    n(r.infer_img_s, 12)
-  } ${n(r.gflops, 8)} ${n(r.torch_train_img_s, 12)} ${n(r.torch_infer_img_s, 12)}${ratio}`;
+    : `${r.ratio_train.toFixed(2)}× train, ${r.ratio_infer!.toFixed(2)}× infer`;
+  return `${r.model.padEnd(14)} ${r.backend.padEnd(9)} ${_cell(r.train_img_s, 24)} ` +
+    `${_cell(r.infer_img_s, 23)} ${_num(r.gflops).padStart(7)} ${
+      `${r.peak_pct.toFixed(0)}%`.padStart(5)
+    }  ` +
+    `${_cell(r.torch_train_img_s, 24)} ${_cell(r.torch_infer_img_s, 23)} ${ratio}`;
 }

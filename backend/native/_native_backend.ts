@@ -42,6 +42,14 @@ export class _NativeBackend extends tf.MathBackendCPU {
     return fresh;
   }
 
+  /**
+   * True when `values` is an array a native kernel allocated that no reader and no foreign view
+   * has seen: a kernel may then overwrite it in place (the optimizer updates do).
+   */
+  isPrivate(values: unknown): boolean {
+    return values instanceof Float32Array && this.#owned.get(values.buffer) === values;
+  }
+
   /** Marks memory shared with `values` as not recyclable. */
   #disown(values: unknown): void {
     if (ArrayBuffer.isView(values)) this.#owned.delete(values.buffer);

@@ -21,6 +21,7 @@ import { _elementwiseKernels } from "./_elementwise_kernels.ts";
 import { _reduceKernels } from "./_reduce_kernels.ts";
 import { _loadDnnl } from "./_dnnl.ts";
 import { _dnnlKernels } from "./_dnnl_kernels.ts";
+import { _optimizerUpdateKernels } from "./_optimizer_update_kernels.ts";
 
 /** The tfjs backend name this module registers. */
 export const NATIVE_BACKEND_NAME = "native";
@@ -140,8 +141,12 @@ function registerOverrides(cpuKernels: tf.KernelConfig[], kernels: _NativeKernel
       kernelFunc: fallback as unknown as tf.KernelFunc,
     });
   }
-  // Kernels tfjs has no cpu version of: the fused training-mode batch norm and its gradient.
-  const fused = _batchNormTrainingKernels(NATIVE_BACKEND_NAME);
+  // Kernels tfjs has no cpu version of: the fused training-mode batch norm and its gradient, and
+  // the one-pass optimizer updates.
+  const fused = [
+    ..._batchNormTrainingKernels(NATIVE_BACKEND_NAME),
+    ..._optimizerUpdateKernels(NATIVE_BACKEND_NAME),
+  ];
   for (const config of fused) base.set(config.kernelName, config);
   const funcs = new Map<string, _Fallback>();
   for (const [name, config] of base) funcs.set(name, config.kernelFunc as unknown as _Fallback);

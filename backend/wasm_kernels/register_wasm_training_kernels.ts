@@ -10,8 +10,15 @@ import { tileKernel } from "./tile_kernel.ts";
 import { identityKernel } from "./identity_kernel.ts";
 import type { _HeapBackend } from "./_heap.ts";
 import { batchNormTrainingKernels } from "../batch_norm_training.ts";
+import { optimizerUpdateKernels } from "../optimizer_update_kernels.ts";
 
 let _kernels: tf.KernelConfig[] | undefined;
+
+/** The reference counting BackendWasm has (the package exports no class type). */
+interface _RefCounted {
+  refCount(dataId: tf.DataId): number;
+  incRef(dataId: tf.DataId): void;
+}
 
 /** The kernels this module adds to (or replaces on) the wasm backend, built once. */
 export function wasmTrainingKernels(): readonly tf.KernelConfig[] {
@@ -31,6 +38,22 @@ export function wasmTrainingKernels(): readonly tf.KernelConfig[] {
         view: (info) => heap.typedArrayFromHeap(info),
       };
     }),
+    // The one-pass optimizer updates. The optimizer's state is updated in place on the heap when
+    // no other tensor shares it (wasm's readSync copies out of the heap, so no reader can see a
+    // later write); weights never are: XNNPACK keeps conv/dense operators with the weights packed
+    // inside, cached by the weight tensor's id, and would go on using the old values.
+    ...optimizerUpdateKernels("wasm", (b) => {
+      const heap = b as _HeapBackend & _RefCounted;
+      return {
+        allocate: (shape) => heap.makeOutput(shape, "float32"),
+        view: (info) => heap.typedArrayFromHeap(info),
+        writable: (info, weights) => !weights && heap.refCount(info.dataId) === 1,
+        share: (info) => {
+          heap.incRef(info.dataId);
+          return { dataId: info.dataId, shape: info.shape, dtype: info.dtype };
+        },
+      };
+    }),
   ];
   return _kernels;
 }
@@ -39,7 +62,8 @@ export function wasmTrainingKernels(): readonly tf.KernelConfig[] {
  * Registers the kernels that make every model-zoo layer train fast on `wasm`:
  * Conv2DBackpropFilter (missing in tfjs-backend-wasm), and faster Conv2DBackpropInput,
  * MaxPoolGrad, transposed BatchMatMul, leading-axis Sum/Mean, Tile and a copy-free Identity
- * (wrapping or replacing wasm's own), and the fused training-mode batch norm. Idempotent; call
+ * (wrapping or replacing wasm's own), the fused training-mode batch norm and the one-pass
+ * optimizer updates. Idempotent; call
  * before or after the backend is created.
  *
  * @example

@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { _createBenchModel, runTrainBench, TRAIN_BENCH_MODELS } from "../../bench/train_bench.ts";
+import { _python } from "../../bench/_torch_script.ts";
+import { selectBackend } from "../../backend/select_backend.ts";
+
+const torch = await _python(["versions"]);
+if (typeof torch === "string") console.log(`skipping the PyTorch comparisons: ${torch}`);
+
+Deno.test({
+  name: "bench/torch_train_bench.py has the digits models' trainable-parameter counts",
+  ignore: typeof torch === "string",
+  async fn() {
+    await selectBackend("wasm");
+    for (const name of TRAIN_BENCH_MODELS) {
+      const out = await _python([name, "--params-only"]);
+      assert.ok(typeof out !== "string", `${name}: ${out}`);
+      const model = _createBenchModel(name);
+      const params = model.trainableWeights.reduce(
+        (n, w) => n + tf.util.sizeFromShape(w.shape as number[]),
+        0,
+      );
+      model.dispose();
+      assert.equal(out.params, params, `${name}: PyTorch ${out.params}, digits ${params}`);
+    }
+  },
+});
+
+Deno.test("runTrainBench returns a median row per model × backend with GFLOP/s", async () => {
+  const rows = await runTrainBench({
+    json: true,
+    backends: ["wasm"],
+    models: ["mlp"], // no PyTorch twin: the digits side only, fast
+    seconds: 0.1,
+    rounds: 2,
+  });
+  assert.equal(rows.length, 1);
+  const [row] = rows;
+  assert.equal(row!.model, "mlp");
+  assert.equal(row!.rounds, 2);
+  assert.ok(row!.train_img_s.min <= row!.train_img_s.median);
+  assert.ok(row!.train_img_s.median <= row!.train_img_s.max);
+  assert.ok(row!.gflops > 0 && row!.peak_pct > 0);
+  assert.equal(row!.torch_train_img_s, undefined);
+});
