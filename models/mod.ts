@@ -20,3 +20,7 @@ export * from "./deotte_cnn.ts";
 export * from "./compact_cnn.ts";
 export * from "./logreg.ts";
 export * from "./mlp.ts";
+export * from "./simple_5x5_cnn.ts";
+export * from "./svm.ts";
+export * from "./knn.ts";
+export * from "./store_knn_rows.ts";
