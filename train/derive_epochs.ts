@@ -25,7 +25,8 @@ export const MAX_DERIVED_EPOCHS = 200;
  * MNIST's 57,000 training rows: 7,128 steps), raised so that small sets get at least
  * {@link MIN_TRAINING_STEPS} steps, at most {@link MAX_DERIVED_EPOCHS} epochs. The base per-epoch
  * decay (lr × decay^epoch) is stretched over the new count so the rate ends where the base
- * schedule ends (0.75^7 ≈ 0.13 of the initial rate): with the base count nothing changes.
+ * schedule ends (0.75^7 ≈ 0.13 of the initial rate): with the base count nothing changes. With
+ * `fixedEpochs` (the user's `--epochs`) the count is the user's and only the decay is stretched.
  *
  * @example
  * ```ts
@@ -49,6 +50,8 @@ export function deriveEpochs(input: {
   minSteps?: number;
   /** Override {@link MAX_DERIVED_EPOCHS}. */
   maxEpochs?: number;
+  /** The user's `--epochs`: no floor, but the decay is still stretched over this count. */
+  fixedEpochs?: number;
 }): DerivedEpochs {
   const { trainRows, batchSize, baseEpochs, baseEpochDecay } = input;
   if (!(trainRows >= 1 && batchSize >= 1 && baseEpochs >= 1)) {
@@ -61,10 +64,10 @@ export function deriveEpochs(input: {
   const maxEpochs = Math.max(baseEpochs, input.maxEpochs ?? MAX_DERIVED_EPOCHS);
   const stepsPerEpoch = Math.ceil(trainRows / batchSize);
   const needed = Math.ceil(minSteps / stepsPerEpoch);
-  const epochs = Math.min(maxEpochs, Math.max(baseEpochs, needed));
-  const raised = epochs > baseEpochs;
+  const epochs = input.fixedEpochs ?? Math.min(maxEpochs, Math.max(baseEpochs, needed));
+  const raised = input.fixedEpochs === undefined && epochs > baseEpochs;
   // The base schedule ends at baseEpochDecay^(baseEpochs − 1); the stretched one at the same.
-  const epochDecay = raised && baseEpochs > 1
+  const epochDecay = epochs !== baseEpochs && epochs > 1 && baseEpochs > 1
     ? baseEpochDecay ** ((baseEpochs - 1) / (epochs - 1))
     : baseEpochDecay;
   return { epochs, stepsPerEpoch, steps: epochs * stepsPerEpoch, epochDecay, raised };

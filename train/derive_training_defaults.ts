@@ -38,7 +38,9 @@ const PATIENCE = { min: 5, max: 20, fraction: 1 / 8 };
  * The defaults that fit the data (issue 12), derived from its row count, image size and classes
  * and from `base`, the resolved config (defaults ← preset ← config file ← flags). Keys in
  * `explicit` (set by the user's flags or config file) are never changed; an explicit `epochs`
- * also turns off the derived early stopping. Full MNIST with the default preset derives exactly
+ * also turns off the derived early stopping, and the preset's per-epoch decay is stretched from
+ * `presetEpochs` (the preset's own epoch count) to the user's count, unless `epochDecay` is
+ * explicit too. Full MNIST with the default preset derives exactly
  * the preset's values (8 epochs, decay 0.75, random 5% split, no early stopping, compact-cnn,
  * light augmentation), so the bare `deno task train` does not change.
  *
@@ -46,7 +48,8 @@ const PATIENCE = { min: 5, max: 20, fraction: 1 / 8 };
  * - epochs: {@link deriveEpochs} (at least 1,200 steps, the preset's per-epoch decay stretched);
  * - early stopping on the preset's monitor with restore-best, when the step floor raised the
  *   epochs and the validation set has at least 15 rows per class;
- * - `auto` model: {@link chooseAutoModel}; augmentation: {@link deriveAugmentation}.
+ * - `auto` model: {@link chooseAutoModel}; augmentation: {@link deriveAugmentation}, unless the
+ *   user set `augment` or any geometric augmentation value.
  *
  * @example
  * ```ts
@@ -65,6 +68,7 @@ export function deriveTrainingDefaults(
   data: DataShape,
   base: Readonly<TrainConfig>,
   explicit: ReadonlySet<string> = new Set(),
+  presetEpochs: number = base.epochs,
 ): TrainingDefaults {
   const values: Partial<TrainConfig> = {};
   const set = <K extends keyof TrainConfig>(key: K, value: TrainConfig[K]) => {
@@ -85,23 +89,22 @@ export function deriveTrainingDefaults(
   const validRows = data.validRows ?? Math.round(data.rows * pick("validSplit"));
   const trainRows = data.rows - (data.validRows === undefined ? validRows : 0);
 
-  // 2. Epochs over the total step count, and early stopping when they were raised.
-  let steps = Math.ceil(trainRows / base.batchSize) * base.epochs;
-  if (!explicit.has("epochs")) {
-    const derived = deriveEpochs({
-      trainRows: Math.max(1, trainRows),
-      batchSize: base.batchSize,
-      baseEpochs: base.epochs,
-      baseEpochDecay: base.schedule === "epoch" ? base.epochDecay : 1,
-    });
-    steps = derived.steps;
-    set("epochs", derived.epochs);
-    if (base.schedule === "epoch") set("epochDecay", _round4(derived.epochDecay));
-    if (derived.raised && canPick) {
-      const patience = Math.round(derived.epochs * PATIENCE.fraction);
-      set("patience", Math.min(PATIENCE.max, Math.max(PATIENCE.min, patience)));
-      set("restoreBest", true);
-    }
+  // 2. Epochs over the total step count (the user's --epochs: only the decay follows it), and
+  //    early stopping when the step floor raised them.
+  const derived = deriveEpochs({
+    trainRows: Math.max(1, trainRows),
+    batchSize: base.batchSize,
+    baseEpochs: explicit.has("epochs") ? presetEpochs : base.epochs,
+    baseEpochDecay: base.schedule === "epoch" ? base.epochDecay : 1,
+    ...(explicit.has("epochs") ? { fixedEpochs: base.epochs } : {}),
+  });
+  const steps = derived.steps;
+  set("epochs", derived.epochs);
+  if (base.schedule === "epoch") set("epochDecay", _round4(derived.epochDecay));
+  if (derived.raised && canPick) {
+    const patience = Math.round(derived.epochs * PATIENCE.fraction);
+    set("patience", Math.min(PATIENCE.max, Math.max(PATIENCE.min, patience)));
+    set("restoreBest", true);
   }
 
   // 3. The model `auto` stands for, and augmentation for the image size.
@@ -112,10 +115,14 @@ export function deriveTrainingDefaults(
     modelReason = chosen.reason;
   }
   const augment = deriveAugmentation(base, data);
-  for (const key of ["widthShift", "heightShift"] as const) {
-    if (augment.values[key] !== base[key]) set(key, augment.values[key]);
+  const augmentKeys = ["rotation", "zoom", "widthShift", "heightShift", "shear"] as const;
+  const userAugment = explicit.has("augment") || augmentKeys.some((key) => explicit.has(key));
+  if (!userAugment) {
+    for (const key of augmentKeys) {
+      if (augment.values[key] !== base[key]) set(key, augment.values[key]);
+    }
   }
-  const augmentChanges = augment.changed.filter((c) => !explicit.has(c.split(" ")[0]!));
+  const augmentChanges = userAugment ? [] : augment.changed;
   return { values, rows: data.rows, trainRows, steps, validRows, modelReason, augmentChanges };
 }
 

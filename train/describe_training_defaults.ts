@@ -17,7 +17,7 @@ import type { TrainingDefaults } from "./derive_training_defaults.ts";
  * const line = describeTrainingDefaults(derived, { ...base, ...derived.values });
  * assert.equal(line, "1,300 rows: 67 epochs (about 1,200 steps), stratified 15% validation " +
  *   "(195 rows), early stopping on val_loss (patience 8, restore best), model tiny-cnn for 8×8 " +
- *   "(small images), widthShift 0.08 → 0.125 (1 pixel of 8), heightShift 0.08 → 0.125 (1 pixel of 8)");
+ *   "(small images), no augmentation for 8×8");
  * ```
  */
 export function describeTrainingDefaults(

@@ -35,3 +35,10 @@ Deno.test("deriveEpochs caps tiny sets at MAX_DERIVED_EPOCHS and keeps a constan
   assert.equal(deriveEpochs({ ...base, trainRows: 1000, minSteps: 10 }).epochs, 8);
   assert.throws(() => deriveEpochs({ ...base, trainRows: 0 }), /at least one training row/);
 });
+
+Deno.test("deriveEpochs with the user's --epochs keeps that count and stretches the decay over it", () => {
+  const d = deriveEpochs({ ...base, trainRows: 57000, fixedEpochs: 20 });
+  assert.deepEqual([d.epochs, d.steps, d.raised], [20, 20 * 891, false]);
+  assert.ok(Math.abs(d.epochDecay ** 19 - 0.75 ** 7) < 1e-9);
+  assert.equal(deriveEpochs({ ...base, trainRows: 100, fixedEpochs: 1 }).epochDecay, 0.75);
+});

@@ -25,9 +25,12 @@ Deno.test("deriveTrainingDefaults gives a 1,300-row 8×8 set a step budget, a 15
     patience: 8,
     restoreBest: true,
     model: "tiny-cnn",
-    widthShift: 0.125,
-    heightShift: 0.125,
+    rotation: 0,
+    zoom: 0,
+    widthShift: 0,
+    heightShift: 0,
   });
+  assert.deepEqual(d.augmentChanges, ["no augmentation for 8×8"]);
   assert.deepEqual([d.trainRows, d.validRows, d.steps], [1105, 195, 67 * 18]);
 });
 
@@ -51,13 +54,29 @@ Deno.test("deriveTrainingDefaults never changes what the user set; --epochs turn
   for (const key of explicit) assert.ok(!(key in d.values), key);
   assert.equal(d.values.patience, undefined);
   assert.equal(d.values.stratify, true);
+  assert.equal(d.values.rotation, undefined, "the user's augmentation is left as it is");
   assert.equal(d.validRows, 390);
   assert.equal(d.steps, 30 * Math.ceil(910 / 64));
   assert.equal(d.modelReason, null);
+  // The preset's decay (0.75 per epoch over 8 epochs) is stretched over the user's 30 epochs.
+  const stretched = deriveTrainingDefaults(
+    { rows: 1300, height: 8, width: 8, numClasses: 10 },
+    user,
+    explicit,
+    8,
+  );
+  assert.equal(stretched.values.epochDecay, Math.round(0.75 ** (7 / 29) * 1e4) / 1e4);
+  const fixedDecay = deriveTrainingDefaults(
+    { rows: 1300, height: 8, width: 8, numClasses: 10 },
+    { ...user, epochDecay: 0.9 },
+    new Set([...explicit, "epochDecay"]),
+    8,
+  );
+  assert.equal(fixedDecay.values.epochDecay, undefined);
   assert.equal(
     describeTrainingDefaults(d, { ...user, ...d.values }),
     "1,300 rows: 30 epochs (about 450 steps), stratified 30% validation (390 rows), no early " +
-      "stopping, model mlp, heightShift 0.08 → 0.125 (1 pixel of 8)",
+      "stopping, model mlp",
   );
 });
 
