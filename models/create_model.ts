@@ -9,7 +9,7 @@ import { MODEL_ZOO } from "./model_zoo.ts";
  * @example
  * ```ts
  * import { resolveModelName } from "./create_model.ts";
- * console.assert(resolveModelName("auto", [8, 8, 1]) === "tiny-cnn");
+ * console.assert(resolveModelName("auto", [8, 8, 1]) === "digits8-cnn");
  * ```
  */
 export function resolveModelName(name: string, inputShape: readonly number[]): string {

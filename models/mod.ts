@@ -24,3 +24,4 @@ export * from "./simple_5x5_cnn.ts";
 export * from "./svm.ts";
 export * from "./knn.ts";
 export * from "./store_knn_rows.ts";
+export * from "./digits8_cnn.ts";

@@ -16,6 +16,7 @@ import { createLogreg } from "./logreg.ts";
 import { createMlp } from "./mlp.ts";
 import { createCompactCnn } from "./compact_cnn.ts";
 import { createSimple5x5Cnn } from "./simple_5x5_cnn.ts";
+import { createDigits8Cnn } from "./digits8_cnn.ts";
 import { createSvm } from "./svm.ts";
 import { createKnn, KNN_MAX_ROWS } from "./knn.ts";
 
@@ -75,7 +76,6 @@ export const MODEL_ZOO: Readonly<Record<string, ModelZooEntry>> = {
     factory: createTinyCnn,
     description: "Conv 16-32-64 with MaxPool and Dropout, Dense 128-512; for 8×8 digits (seed 004)",
     minInputSize: 8,
-    defaultFor: "small",
   },
   "deotte": {
     factory: createDeotteCnn,
@@ -97,6 +97,12 @@ export const MODEL_ZOO: Readonly<Record<string, ModelZooEntry>> = {
     factory: createMlp,
     description: "fully connected Dense 256-128 with Dropout (baseline)",
     minInputSize: 1,
+  },
+  "digits8-cnn": {
+    factory: createDigits8Cnn,
+    description: "Conv 32-32-64 with BatchNorm, 2 MaxPools and Dropout, Dense 128; for 8×8 digits",
+    minInputSize: 4,
+    defaultFor: "small",
   },
   "simple-5x5": {
     factory: createSimple5x5Cnn,

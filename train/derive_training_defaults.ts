@@ -25,7 +25,7 @@ export interface TrainingDefaults {
   steps: number;
   /** The validation set: size, whether stratified, whether epochs are picked by it. */
   validRows: number;
-  /** The model `auto` stands for and why ("tiny-cnn for 8×8"), or null when one was named. */
+  /** The model `auto` stands for and why ("digits8-cnn for 8×8"), or null when one was named. */
   modelReason: string | null;
   /** Augmentation changes made for the image size ("widthShift 0.08 → 0.125 ..."). */
   augmentChanges: string[];
@@ -58,7 +58,7 @@ const PATIENCE = { min: 5, max: 20, fraction: 1 / 8 };
  * import { deriveTrainingDefaults } from "./derive_training_defaults.ts";
  * const base = resolveConfig();
  * const small = deriveTrainingDefaults({ rows: 1300, height: 8, width: 8, numClasses: 10 }, base);
- * assert.equal(small.values.model, "tiny-cnn");
+ * assert.equal(small.values.model, "digits8-cnn");
  * assert.equal(small.values.restoreBest, true);
  * const mnist = deriveTrainingDefaults({ rows: 60000, height: 28, width: 28, numClasses: 10 }, base);
  * assert.equal(mnist.values.epochs, base.epochs);

@@ -25,6 +25,7 @@ const PARAMS: Record<string, { large: number; small: number | null; min?: number
   // simple-5x5 and knn are checked layer by layer in their own tests.
   "simple-5x5": { large: 1_129_160, small: null, min: 21 },
   "svm": { large: 7_850, small: 650 },
+  "digits8-cnn": { large: 431_402, small: 62_762 },
   "knn": { large: 784 * 10_000 + 10_000 + 10_000 * 10, small: 64 * 10_000 + 10_000 + 100_000 },
 };
 
@@ -76,7 +77,7 @@ Deno.test("createModel rejects an unknown name by listing the zoo", () => {
 });
 
 Deno.test("resolveModelName picks a small-image model for 8×8 and the MNIST default for 28×28", () => {
-  assert.equal(resolveModelName("auto", [8, 8, 1]), "tiny-cnn");
+  assert.equal(resolveModelName("auto", [8, 8, 1]), "digits8-cnn");
   assert.equal(resolveModelName("auto", [28, 28, 1]), "compact-cnn");
   assert.equal(resolveModelName("mlp", [28, 28, 1]), "mlp");
 });

@@ -24,7 +24,7 @@ Deno.test("deriveTrainingDefaults gives a 1,300-row 8×8 set a step budget, a 15
     epochDecay: Math.round(0.75 ** (7 / 66) * 1e4) / 1e4,
     patience: 8,
     restoreBest: true,
-    model: "tiny-cnn",
+    model: "digits8-cnn",
     rotation: 0,
     zoom: 0,
     widthShift: 0,
