@@ -26,6 +26,17 @@ import { categoricalHingeLoss } from "../train/categorical_hinge_loss.ts";
 import { fitKnn } from "../train/fit_knn.ts";
 import { stratifiedSplitIndices } from "../train/stratified_split_indices.ts";
 
+/** The rows and what every step needs to know about them. */
+interface _Data {
+  train: Example[];
+  test: Example[];
+  inputShape: [number, number, number];
+  numClasses: number;
+  pixelMax: number;
+  file: string;
+  backend: { name: string; reason: string };
+}
+
 /** Trains and scores both baselines; resolves to the exit code. */
 export async function main(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -52,8 +63,23 @@ export async function main(args: string[]): Promise<number> {
   else if (values.header) format.header = true;
   if (values["label-column"] !== undefined) format.labelColumn = values["label-column"];
   if (values["pixel-max"] !== undefined) format.pixelMax = Number(values["pixel-max"]);
+  const data = await _readData(values.data, values.test, format, values.backend);
+  console.log(
+    `${data.train.length} train rows, ${data.test.length} test rows, ` +
+      `${data.inputShape.join("×")}, backend ${data.backend.name}`,
+  );
+  await _runSvm(data, Number(values.epochs), Number(values.lr), values.out);
+  await _runKnn(data, values.out);
+  return 0;
+}
 
-  const backend = await selectBackend(values.backend);
+async function _readData(
+  trainFile: string,
+  testFile: string,
+  format: CsvFormatOptions,
+  backendName: string,
+): Promise<_Data> {
+  const backend = await selectBackend(backendName);
   let csv: CsvFormat | undefined;
   const read = async (file: string) => {
     const rows: Example[] = [];
@@ -62,92 +88,103 @@ export async function main(args: string[]): Promise<number> {
     }
     return rows;
   };
-  const train = await read(values.data);
-  const test = await read(values.test);
+  const train = await read(trainFile);
+  const test = await read(testFile);
   const side = Math.round(Math.sqrt(train[0]!.pixels.length));
-  const inputShape: [number, number, number] = [csv?.height ?? side, csv?.width ?? side, 1];
-  const numClasses = 10;
-  console.log(
-    `${train.length} train rows, ${test.length} test rows, ${inputShape.join("×")}, backend ` +
-      backend.name,
-  );
+  return {
+    train,
+    test,
+    inputShape: [csv?.height ?? side, csv?.width ?? side, 1],
+    numClasses: 10,
+    pixelMax: csv?.pixelMax ?? 255,
+    file: trainFile,
+    backend,
+  };
+}
 
-  const tensors = (rows: Example[]) =>
-    tf.tidy(() => ({
-      x: tf.tensor4d(
-        Float32Array.from(rows.flatMap((e) => Array.from(e.pixels)), (v) => v / 255),
-        [rows.length, ...inputShape],
-      ),
-      y: tf.oneHot(tf.tensor1d(rows.map((e) => e.label), "int32"), numClasses),
-    }));
-  const accuracy = (model: tf.LayersModel, rows: Example[]) =>
-    tf.tidy(() => {
-      const { x } = tensors(rows);
-      const predicted = (model.predict(x) as tf.Tensor).argMax(-1).dataSync();
-      return rows.filter((e, i) => predicted[i] === e.label).length / rows.length;
-    });
-  const manifest = (architecture: string): Manifest => ({
+/** svm: hinge loss on the scores, the best epoch on a stratified 15% split. */
+async function _runSvm(data: _Data, epochs: number, lr: number, out?: string): Promise<void> {
+  const started = performance.now();
+  const split = stratifiedSplitIndices(data.train.map((e) => e.label), 0.15, 1);
+  const validRows = split.valid.map((i) => data.train[i]!);
+  const model = createSvm({ inputShape: data.inputShape, numClasses: data.numClasses, seed: 1 });
+  const scores = svmScoresModel(model);
+  scores.compile({ optimizer: tf.train.adam(lr), loss: categoricalHingeLoss });
+  const { x, y } = _tensors(data, split.train.map((i) => data.train[i]!));
+  let best = { acc: -1, epoch: 0, weights: [] as tf.Tensor[] };
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    await scores.fit(x, y, { epochs: 1, batchSize: 64, shuffle: true, verbose: 0 });
+    const acc = _accuracy(model, data, validRows);
+    if (acc > best.acc) {
+      tf.dispose(best.weights);
+      best = { acc, epoch, weights: model.getWeights().map((w) => w.clone()) };
+    }
+  }
+  model.setWeights(best.weights);
+  tf.dispose([x, y, ...best.weights]);
+  const seconds = (performance.now() - started) / 1000;
+  console.log(
+    `svm  test acc ${(_accuracy(model, data, data.test) * 100).toFixed(2)}%  ` +
+      `${seconds.toFixed(1)} s  (epoch ${best.epoch} of ${epochs}, val acc ` +
+      `${(best.acc * 100).toFixed(2)}%)`,
+  );
+  if (out) await saveRun(join(out, "svm"), model, _manifest(data, "svm"));
+  model.dispose();
+}
+
+/** knn: store the rows, τ by leave-one-out. */
+async function _runKnn(data: _Data, out?: string): Promise<void> {
+  const started = performance.now();
+  const fit = fitKnn(data.train, {
+    inputShape: data.inputShape,
+    numClasses: data.numClasses,
+    seed: 1,
+  });
+  const acc = _accuracy(fit.model, data, data.test);
+  const seconds = (performance.now() - started) / 1000;
+  console.log(
+    `knn  test acc ${(acc * 100).toFixed(2)}%  ${seconds.toFixed(1)} s  (${fit.rows} rows, ` +
+      `τ ${fit.temperature.toPrecision(3)}, leave-one-out acc ` +
+      `${(fit.looAccuracy * 100).toFixed(1)}%)`,
+  );
+  if (out) await saveRun(join(out, "knn"), fit.model, _manifest(data, "knn"));
+  fit.model.dispose();
+}
+
+function _tensors(data: _Data, rows: Example[]): { x: tf.Tensor4D; y: tf.Tensor2D } {
+  return tf.tidy(() => ({
+    x: tf.tensor4d(
+      Float32Array.from(rows.flatMap((e) => Array.from(e.pixels)), (v) => v / 255),
+      [rows.length, ...data.inputShape],
+    ),
+    y: tf.oneHot(tf.tensor1d(rows.map((e) => e.label), "int32"), data.numClasses) as tf.Tensor2D,
+  }));
+}
+
+function _accuracy(model: tf.LayersModel, data: _Data, rows: Example[]): number {
+  return tf.tidy(() => {
+    const { x } = _tensors(data, rows);
+    const predicted = (model.predict(x) as tf.Tensor).argMax(-1).dataSync();
+    return rows.filter((e, i) => predicted[i] === e.label).length / rows.length;
+  });
+}
+
+function _manifest(data: _Data, architecture: string): Manifest {
+  return {
     formatVersion: 1,
     architecture,
-    inputShape,
-    pixelMax: csv?.pixelMax ?? 255,
-    classes: Array.from({ length: numClasses }, (_, i) => String(i)),
+    inputShape: data.inputShape,
+    pixelMax: data.pixelMax,
+    classes: Array.from({ length: data.numClasses }, (_, i) => String(i)),
     config: { note: "bench/zoo_baselines.ts" },
-    data: { files: [values.data!], rows: train.length, sha256: "" },
+    data: { files: [data.file], rows: data.train.length, sha256: "" },
     metrics: { final: {}, best: {} },
-    backend,
+    backend: data.backend,
     seed: 1,
     versions: { deno: Deno.version.deno, tfjs: tf.version.tfjs, digits: "bench" },
     createdAt: new Date().toISOString(),
     epochsCompleted: 0,
-  });
-
-  // svm: hinge loss on the scores, best epoch on a stratified 15% split.
-  {
-    const started = performance.now();
-    const split = stratifiedSplitIndices(train.map((e) => e.label), 0.15, 1);
-    const fitRows = split.train.map((i) => train[i]!);
-    const validRows = split.valid.map((i) => train[i]!);
-    const model = createSvm({ inputShape, numClasses, seed: 1 });
-    const scores = svmScoresModel(model);
-    scores.compile({ optimizer: tf.train.adam(Number(values.lr)), loss: categoricalHingeLoss });
-    const { x, y } = tensors(fitRows);
-    let best = { acc: -1, epoch: 0, weights: [] as tf.Tensor[] };
-    for (let epoch = 1; epoch <= Number(values.epochs); epoch++) {
-      await scores.fit(x, y, { epochs: 1, batchSize: 64, shuffle: true, verbose: 0 });
-      const acc = accuracy(model, validRows);
-      if (acc > best.acc) {
-        tf.dispose(best.weights);
-        best = { acc, epoch, weights: model.getWeights().map((w) => w.clone()) };
-      }
-    }
-    model.setWeights(best.weights);
-    tf.dispose([x, y, ...best.weights]);
-    const seconds = (performance.now() - started) / 1000;
-    console.log(
-      `svm  test acc ${(accuracy(model, test) * 100).toFixed(2)}%  ${seconds.toFixed(1)} s  ` +
-        `(epoch ${best.epoch} of ${values.epochs}, val acc ${(best.acc * 100).toFixed(2)}%)`,
-    );
-    if (values.out) await saveRun(join(values.out, "svm"), model, manifest("svm"));
-    model.dispose();
-  }
-
-  // knn: store the rows, τ by leave-one-out.
-  {
-    const started = performance.now();
-    const fit = fitKnn(train, { inputShape, numClasses, seed: 1 });
-    const acc = accuracy(fit.model, test);
-    const seconds = (performance.now() - started) / 1000;
-    console.log(
-      `knn  test acc ${(acc * 100).toFixed(2)}%  ${seconds.toFixed(1)} s  (${fit.rows} rows, ` +
-        `τ ${fit.temperature.toPrecision(3)}, leave-one-out acc ${
-          (fit.looAccuracy * 100).toFixed(1)
-        }%)`,
-    );
-    if (values.out) await saveRun(join(values.out, "knn"), fit.model, manifest("knn"));
-    fit.model.dispose();
-  }
-  return 0;
+  };
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));
