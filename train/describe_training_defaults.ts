@@ -4,7 +4,7 @@ import type { TrainingDefaults } from "./derive_training_defaults.ts";
 /**
  * The one line a run prints about what it chose and why, from `deriveTrainingDefaults`' result
  * and the final config: "1,300 rows: 67 epochs (about 1,200 steps), stratified 15% validation,
- * early stopping on val_loss (patience 8), model digits8-cnn for 8×8 (small images)".
+ * early stopping on val_loss (patience 17), model digits8-cnn for 8×8 (small images)".
  *
  * @example
  * ```ts
@@ -16,7 +16,7 @@ import type { TrainingDefaults } from "./derive_training_defaults.ts";
  * const derived = deriveTrainingDefaults({ rows: 1300, height: 8, width: 8, numClasses: 10 }, base);
  * const line = describeTrainingDefaults(derived, { ...base, ...derived.values });
  * assert.equal(line, "1,300 rows: 67 epochs (about 1,200 steps), stratified 15% validation " +
- *   "(195 rows), early stopping on val_loss (patience 8, restore best), model digits8-cnn for 8×8 " +
+ *   "(195 rows), early stopping on val_loss (patience 17, restore best), model digits8-cnn for 8×8 " +
  *   "(small images), no augmentation for 8×8");
  * ```
  */

@@ -42,7 +42,7 @@ and the run prints one line saying what it chose):
   } optimizer steps (at most ${MAX_DERIVED_EPOCHS} epochs);
                the per-epoch decay is stretched so the rate ends where the preset's ends
   early stop   when the epochs were raised and validation has ${MIN_VALIDATION_ROWS_PER_CLASS}+ rows per class: on
-               --monitor, patience epochs/8 (5..20), then the best epoch's weights
+               --monitor, patience epochs/4 (10..30), then the best epoch's weights
   --model auto ${autoRules}
   augmentation none under ${MIN_AUGMENT_SIDE}×${MIN_AUGMENT_SIDE}; shifts of at least 1 pixel above
   --epochs N keeps N epochs (no early stopping; the decay still follows N)`;

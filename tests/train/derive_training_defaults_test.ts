@@ -22,7 +22,7 @@ Deno.test("deriveTrainingDefaults gives a 1,300-row 8×8 set a step budget, a 15
     stratify: true,
     epochs: 67,
     epochDecay: Math.round(0.75 ** (7 / 66) * 1e4) / 1e4,
-    patience: 8,
+    patience: 17,
     restoreBest: true,
     model: "digits8-cnn",
     rotation: 0,
@@ -39,7 +39,7 @@ Deno.test("deriveTrainingDefaults gives a 1,000-row 28×28 set compact-cnn with 
   assert.equal(d.values.model, "compact-cnn");
   const epochs = Math.ceil(1200 / Math.ceil(850 / 64));
   assert.equal(d.values.epochs, epochs);
-  assert.equal(d.values.patience, Math.round(epochs / 8));
+  assert.equal(d.values.patience, Math.round(epochs / 4));
   assert.equal(d.values.widthShift, undefined);
 });
 
