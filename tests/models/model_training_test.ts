@@ -20,7 +20,17 @@ function fixedBatch(side = 8, n = 32): { x: tf.Tensor4D; y: tf.Tensor2D } {
 }
 
 for (
-  const name of ["logreg", "mlp", "tiny-cnn", "small-cnn", "simple-cnn", "deotte", "compact-cnn"]
+  const name of [
+    "logreg",
+    "mlp",
+    "tiny-cnn",
+    "small-cnn",
+    "simple-cnn",
+    "deotte",
+    "compact-cnn",
+    "digits8-cnn",
+    "svm",
+  ]
 ) {
   Deno.test(`${name}: training steps lower the loss on a fixed batch`, async () => {
     const side = name === "deotte" ? 28 : 8;

@@ -12,7 +12,7 @@ registerWasmTrainingKernels();
 await tf.setBackend("wasm");
 
 /** Parameter counts for 10 classes, checked against the architectures in the issue. */
-const PARAMS: Record<string, { large: number; small: number | null }> = {
+const PARAMS: Record<string, { large: number; small: number | null; min?: number }> = {
   "kaggle-cnn": { large: 2_686_858, small: 1_638_282 },
   "wide-cnn": { large: 6_101_642, small: 6_044_042 },
   "simple-cnn": { large: 887_530, small: 150_250 },
@@ -22,6 +22,11 @@ const PARAMS: Record<string, { large: number; small: number | null }> = {
   "compact-cnn": { large: 98_890, small: 33_354 },
   "logreg": { large: 7_850, small: 650 },
   "mlp": { large: 235_146, small: 50_826 },
+  // simple-5x5 and knn are checked layer by layer in their own tests.
+  "simple-5x5": { large: 1_129_160, small: null, min: 21 },
+  "svm": { large: 7_850, small: 650 },
+  "digits8-cnn": { large: 431_402, small: 62_762 },
+  "knn": { large: 784 * 10_000 + 10_000 + 10_000 * 10, small: 64 * 10_000 + 10_000 + 100_000 },
 };
 
 Deno.test("MODEL_ZOO lists the models of the issue and the compact default", () => {
@@ -43,7 +48,11 @@ for (const [name, expected] of Object.entries(PARAMS)) {
     if (expected.small === null) {
       assert.throws(
         () => createModel(name, { inputShape: [8, 8, 1], numClasses: 10 }),
-        /needs images of at least 25×25 pixels, but the data has 8×8; use --model tiny-cnn/,
+        new RegExp(
+          `needs images of at least ${expected.min ?? 25}×${
+            expected.min ?? 25
+          } pixels, but the data has 8×8; use --model tiny-cnn`,
+        ),
       );
     } else {
       const small = createModel(name, { inputShape: [8, 8, 1], numClasses: 10, seed: 1 });
@@ -68,7 +77,7 @@ Deno.test("createModel rejects an unknown name by listing the zoo", () => {
 });
 
 Deno.test("resolveModelName picks a small-image model for 8×8 and the MNIST default for 28×28", () => {
-  assert.equal(resolveModelName("auto", [8, 8, 1]), "tiny-cnn");
+  assert.equal(resolveModelName("auto", [8, 8, 1]), "digits8-cnn");
   assert.equal(resolveModelName("auto", [28, 28, 1]), "compact-cnn");
   assert.equal(resolveModelName("mlp", [28, 28, 1]), "mlp");
 });
