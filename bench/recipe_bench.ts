@@ -6,9 +6,11 @@
  * and reports each side's wall time (process start to exit) and MNIST test accuracy: the median
  * and min–max over the rounds (3 by default). `quick` trains one epoch on 1,000 rows per side, a
  * smoke test of the plumbing, not a figure. Prints figures; never passes or fails on time.
+ * DIGITS_RECIPE_KEEP=DIR keeps the digits runs' folders instead of deleting them.
  */
 import { join } from "node:path";
 import { resolveCacheDir } from "../data/cache_dir.ts";
+import { pathExists } from "../io/path_exists.ts";
 import { _formatSystemInfo, _spread, _systemInfo } from "./_system_info.ts";
 import { _torchVersions, PYTHON } from "./_torch_script.ts";
 
@@ -127,7 +129,15 @@ async function _runDigits(cacheDir: string, quick: boolean): Promise<RecipeSampl
       ...(manifest.backend?.name === undefined ? {} : { backend: manifest.backend.name }),
     };
   } finally {
-    await Deno.remove(out, { recursive: true });
+    // DIGITS_RECIPE_KEEP=DIR keeps each round's run folder (DIR/digits-<n>), e.g. to serve it.
+    const keep = Deno.env.get("DIGITS_RECIPE_KEEP");
+    if (keep === undefined) await Deno.remove(out, { recursive: true });
+    else {
+      await Deno.mkdir(keep, { recursive: true });
+      let n = 1;
+      while (await pathExists(join(keep, `digits-${n}`))) n++;
+      await Deno.rename(out, join(keep, `digits-${n}`));
+    }
   }
 }
 
