@@ -366,6 +366,7 @@ function showFooter(about, facts) {
 function setupModes(hasServer) {
   const canBrowser = modelIndex !== null;
   modeEl.hidden = !(hasServer && canBrowser);
+  document.getElementById("local-note").hidden = hasServer;
   let stored = null;
   try {
     stored = localStorage.getItem("digits.mode");

@@ -12,6 +12,7 @@ import { FIXTURE_MODEL } from "./_fixture.ts";
 export async function makeEnsembleFolder(): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "digits-ensemble-" });
   await cp(FIXTURE_MODEL, join(dir, "a"), { recursive: true });
+  await tf.ready(); // whichever backend this test process registered first
   const run = await loadRun(FIXTURE_MODEL);
   const model = run.models[0]!;
   const weights = model.getWeights();
