@@ -80,7 +80,7 @@ function showResult({ probabilities: probs, timeMs, input, where }) {
   digitEl.textContent = classes[best] ?? String(best);
   digitEl.dataset.state = sure ? "ready" : "unsure";
   confEl.textContent = sure
-    ? `${(confidence * 100).toFixed(1)}% sure`
+    ? `${_sure(confidence)} sure`
     : `not sure (best guess ${(confidence * 100).toFixed(1)}%)`;
   [...bars.children].forEach((li, i) => {
     li.classList.toggle("top", i === best);
@@ -96,6 +96,11 @@ function showResult({ probabilities: probs, timeMs, input, where }) {
     probabilities: Array.from(probs),
     input: Array.from(input ?? []),
   };
+}
+
+/** A confidence as a percentage; "over 99.9%" rather than a rounded, overclaiming "100.0%". */
+function _sure(p) {
+  return p >= 0.9995 ? "over 99.9%" : `${(p * 100).toFixed(1)}%`;
 }
 
 function drawSeen(pixels) {

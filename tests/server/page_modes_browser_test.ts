@@ -13,7 +13,7 @@ import {
   settledAnswer,
   STROKES,
 } from "./_chromium.ts";
-import { FIXTURE_MODEL } from "./_fixture.ts";
+import { FIXTURE_IMAGES, FIXTURE_MODEL } from "./_fixture.ts";
 import { makeEnsembleFolder } from "./_run_folders.ts";
 
 if (!CHROMIUM_AVAILABLE) {
@@ -74,6 +74,11 @@ async function checkModesAgree(modelDir: string, members: number): Promise<void>
           `largest difference ${diff.toExponential(1)} (${status})`,
       );
     }
+    // An upload, read in this browser (the browser's JPEG decoder, then the same preprocessing).
+    await page.click("#mode label:has-text('in this browser')");
+    await page.click("#clear");
+    await page.setInputFiles("#upload", FIXTURE_IMAGES + "five_black_on_white.jpg");
+    assert.equal((await settledAnswer(page, "browser")).digit, "5");
     const footer = await page.locator("#model").textContent();
     if (members > 1) assert.match(footer ?? "", new RegExp(`ensemble of ${members}`));
     assert.deepEqual(errors, []);
