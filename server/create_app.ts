@@ -7,6 +7,7 @@
 import { Hono } from "hono";
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { etag } from "hono/etag";
 import { HTTPException } from "hono/http-exception";
 import type { Manifest } from "../models/manifest.ts";
 import { BadInputError } from "./bad_input_error.ts";
@@ -330,6 +331,8 @@ function _operationsRoutes(app: Hono, ctx: AppContext): void {
 }
 
 function _pageRoutes(app: Hono): void {
+  // "no-cache" revalidates; the ETag lets a reload get 304 instead of tfjs's 1.1 MB again.
+  app.use("/assets/*", etag());
   for (const path of PAGE_PATHS) {
     app.get(path, async (c) => {
       const asset = await readPageAsset(path);
@@ -345,6 +348,7 @@ function _pageRoutes(app: Hono): void {
 /** `/model/index.json` and the files it lists (model.json and weights of every member). */
 function _browserModelRoutes(app: Hono, model: BrowserModelFiles | undefined): void {
   if (model === undefined) return;
+  app.use("/model/*", etag());
   app.get("/model/index.json", (c) => {
     c.header("Cache-Control", "no-cache");
     return c.json(model.index);

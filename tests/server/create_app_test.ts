@@ -458,6 +458,10 @@ Deno.test("createApp serves the page and its assets from itself (no CDN)", async
   assert.equal(tf.status, 200);
   assert.match(tf.headers.get("content-type") ?? "", /javascript/);
   assert.match(await tf.text(), /tfjs:"4\.22\.0"/);
+  const tag = tf.headers.get("etag");
+  assert.ok(tag, "an ETag, so a reload revalidates instead of downloading tfjs again");
+  const again = await app.request("/assets/tf.fesm.min.js", { headers: { "if-none-match": tag } });
+  assert.equal(again.status, 304);
 });
 
 /** An app over the fixture model that also serves its files for the in-browser mode. */
@@ -482,7 +486,11 @@ Deno.test("createApp serves the model for the page's in-browser mode under /mode
   assert.match(modelJson.headers.get("content-type") ?? "", /application\/json/);
   const topology = await modelJson.json();
   assert.deepEqual(topology.weightsManifest[0].paths, ["./weights.bin"]);
-  const weights = new Uint8Array(await (await app.request("/model/weights.bin")).arrayBuffer());
+  const weightsRes = await app.request("/model/weights.bin");
+  const tag = weightsRes.headers.get("etag")!;
+  const weights = new Uint8Array(await weightsRes.arrayBuffer());
+  const again = await app.request("/model/weights.bin", { headers: { "if-none-match": tag } });
+  assert.equal(again.status, 304, "weights revalidate by ETag");
   assert.deepEqual(weights, await Deno.readFile(`${FIXTURE_MODEL}/weights.bin`));
   // Only the listed files: not the manifest's neighbours, not a path out of the folder.
   await expectError(await app.request("/model/manifest.json"), 404, /no such model file/);
