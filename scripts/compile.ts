@@ -23,11 +23,12 @@ const ROOT = fileURLToPath(new URL("../", import.meta.url));
 /** Files and folders embedded in the binary, relative to the repository root. */
 export const COMPILE_INCLUDES = [
   "server/page",
-  "node_modules/@tensorflow/tfjs/dist/tf.fesm.min.js",
   "pipeline/_batch_worker.ts",
   "node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm",
   "node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm",
   "node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm",
+  // tfjs's ES module build, which the page loads for its in-browser mode.
+  "node_modules/@tensorflow/tfjs/dist/tf.fesm.min.js",
 ];
 
 if (import.meta.main) {
