@@ -10,6 +10,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   inspect: () => import("./inspect_command.ts"),
   data: () => import("./data_command.ts"),
   bench: () => import("./bench_command.ts"),
+  export: () => import("./export_command.ts"),
 };
 
 const USAGE = `digits: train, evaluate and serve handwritten-digit recognizers
@@ -24,6 +25,7 @@ Commands:
   inspect    validate a CSV file and print its shape, labels and pixel statistics
   data       write the embedded MNIST as Kaggle CSVs; shard and split CSV files
   bench      benchmarks: pipeline (default), train, serve
+  export     write a static site that runs a saved model in each visitor's browser
 
 Run 'deno task <command> --help' for a command's options.`;
 

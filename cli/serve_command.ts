@@ -14,7 +14,7 @@ export const help = `deno task serve [--model RUN_DIR] [options]
 
 Serves a trained model over HTTP: a TensorFlow Serving compatible REST API, a simpler /predict
 endpoint (JSON pixels, PNG/JPEG uploads, CSV rows), health and Prometheus metrics, and a page at /
-where you draw a digit and watch the model's guess.
+where you draw a digit and watch the model's guess, predicted on the server or in the browser.
 
 Options:
   --model RUN_DIR          run folder (or ensemble folder) to serve; default: the newest under runs/
@@ -36,6 +36,8 @@ Endpoints:
   GET  /v1/models/digits/metadata  input shape, classes, training metrics
   POST /predict                    JSON {"pixels": [...]}, image/png, image/jpeg, multipart/form-data
                                    (field 'image') or text/csv → digit, probabilities, timeMs
+  GET  /model/index.json           the model's files for the page's in-browser mode (model.json,
+                                   weights; every member of an ensemble) and how to combine them
   GET  /healthz, GET /metrics, GET / (the page; with --token open /#token=T)
 
 Examples:

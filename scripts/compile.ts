@@ -27,6 +27,8 @@ export const COMPILE_INCLUDES = [
   "node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm",
   "node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm",
   "node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm",
+  // tfjs's ES module build, which the page loads for its in-browser mode.
+  "node_modules/@tensorflow/tfjs/dist/tf.fesm.min.js",
 ];
 
 if (import.meta.main) {

@@ -7,9 +7,11 @@
 import { Hono } from "hono";
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { etag } from "hono/etag";
 import { HTTPException } from "hono/http-exception";
 import type { Manifest } from "../models/manifest.ts";
 import { BadInputError } from "./bad_input_error.ts";
+import type { BrowserModelFiles } from "./browser_model_files.ts";
 import { decodeImage } from "./decode_image.ts";
 import { type BatchPredictFn, ContinuousBatcher } from "./continuous_batcher.ts";
 import { recordMetrics } from "./middleware/record_metrics.ts";
@@ -54,6 +56,12 @@ export interface AppDeps {
   modelDir?: string;
   /** Metrics registry; a new one by default. */
   metrics?: ServerMetrics;
+  /**
+   * The model's files for the page's in-browser mode, served under `/model/` (see
+   * `browserModelFiles`); without them `/model/index.json` is 404 and the page predicts on the
+   * server only.
+   */
+  browserModel?: BrowserModelFiles;
 }
 
 /** One image's answer. */
@@ -113,7 +121,10 @@ interface AppContext {
  * - `GET /v1/models/digits`, `GET /v1/models/digits/metadata` (TF Serving shapes)
  * - `POST /predict`: JSON pixels, PNG/JPEG (raw or multipart) or CSV rows → digit, probabilities,
  *   time taken
- * - `GET /healthz`, `GET /metrics` (Prometheus text), `GET /` (the draw-a-digit page)
+ * - `GET /healthz`, `GET /metrics` (Prometheus text), `GET /` (the draw-a-digit page and its
+ *   assets, tfjs included)
+ * - `GET /model/index.json` and the `model.json` + weight files it lists: the model for the page's
+ *   in-browser mode
  *
  * A wrong method on one of these paths gets 405 with an `Allow` header; an unknown path 404.
  *
@@ -131,6 +142,7 @@ export function createApp(deps: AppDeps): Hono {
   _predictRoute(app, ctx);
   _operationsRoutes(app, ctx);
   _pageRoutes(app);
+  _browserModelRoutes(app, ctx.deps.browserModel);
   _fallbacks(app);
   return app;
 }
@@ -171,6 +183,7 @@ function _useMiddleware(app: Hono, ctx: AppContext): void {
     app.use("/v1/*", auth);
     app.use("/predict", auth);
     app.use("/metrics", auth);
+    app.use("/model/*", auth);
   }
 }
 
@@ -318,6 +331,8 @@ function _operationsRoutes(app: Hono, ctx: AppContext): void {
 }
 
 function _pageRoutes(app: Hono): void {
+  // "no-cache" revalidates; the ETag lets a reload get 304 instead of tfjs's 1.1 MB again.
+  app.use("/assets/*", etag());
   for (const path of PAGE_PATHS) {
     app.get(path, async (c) => {
       const asset = await readPageAsset(path);
@@ -328,6 +343,29 @@ function _pageRoutes(app: Hono): void {
       return c.body(asset.body as Uint8Array<ArrayBuffer>);
     });
   }
+}
+
+/** `/model/index.json` and the files it lists (model.json and weights of every member). */
+function _browserModelRoutes(app: Hono, model: BrowserModelFiles | undefined): void {
+  if (model === undefined) return;
+  app.use("/model/*", etag());
+  app.get("/model/index.json", (c) => {
+    c.header("Cache-Control", "no-cache");
+    return c.json(model.index);
+  });
+  // One wildcard route and a lookup: member folder names may hold characters Hono's path
+  // patterns treat specially (':' or '*').
+  app.get("/model/*", async (c) => {
+    const path = c.req.path.slice("/model/".length); // Hono has decoded %-escapes
+    const file = model.files.get(path);
+    if (file === undefined) {
+      return c.json({ error: `no such model file: ${path} (see /model/index.json)` }, 404);
+    }
+    const json = path.endsWith(".json");
+    c.header("Content-Type", json ? "application/json" : "application/octet-stream");
+    c.header("Cache-Control", "no-cache");
+    return c.body(await Deno.readFile(file));
+  });
 }
 
 /** 405 with `Allow` for a known path, 404 for an unknown one, JSON errors without stacks. */
@@ -398,6 +436,7 @@ function metadata(deps: AppDeps, name: string) {
       pixelMax: m.pixelMax,
       classes: m.classes,
       metrics: m.metrics,
+      calibration: (m as { calibration?: unknown }).calibration ?? null,
       trainedOn: m.backend,
       servedOn: deps.backend ?? null,
       createdAt: m.createdAt,

@@ -6,6 +6,7 @@
 import { convertIndexedToRgb, decode as decodePng } from "fast-png";
 import jpeg from "jpeg-js";
 import { BadInputError } from "./bad_input_error.ts";
+import { toGray } from "./page/mnist_input.js";
 
 /** Largest image accepted, in pixels (about 16 megapixels: a 4096×4096 photo). */
 const MAX_PIXELS = 4096 * 4096;
@@ -74,7 +75,7 @@ function decodePngBytes(bytes: Uint8Array): GrayImage {
     channels = png.palette[0]?.length ?? 3;
     max = 255;
   }
-  return toGray(data, width, height, channels, max);
+  return _toGray(data, width, height, channels, max);
 }
 
 function decodeJpegBytes(bytes: Uint8Array): GrayImage {
@@ -90,40 +91,19 @@ function decodeJpegBytes(bytes: Uint8Array): GrayImage {
     throw new BadInputError(`the JPEG image cannot be decoded: ${(err as Error).message}`);
   }
   checkSize(img.width, img.height);
-  return toGray(img.data, img.width, img.height, 4, 255);
+  return _toGray(img.data, img.width, img.height, 4, 255);
 }
 
-/** Luminance (Rec. 601) in 0..255, alpha composited over a contrasting background. */
-function toGray(
+/** Luminance in 0..255 (the shared `toGray` of page/mnist_input.js, which the page runs too). */
+function _toGray(
   data: ArrayLike<number>,
   width: number,
   height: number,
   channels: number,
   max: number,
 ): GrayImage {
-  const n = width * height;
-  if (data.length < n * channels) throw new BadInputError("the image data is truncated");
-  const hasAlpha = channels === 2 || channels === 4;
-  const colour = channels >= 3;
-  const lum = new Float32Array(n);
-  const alpha = new Float32Array(n);
-  let weighted = 0;
-  let weight = 0;
-  for (let i = 0; i < n; i++) {
-    const o = i * channels;
-    const l = colour ? 0.299 * data[o]! + 0.587 * data[o + 1]! + 0.114 * data[o + 2]! : data[o]!;
-    const a = hasAlpha ? data[o + channels - 1]! / max : 1;
-    lum[i] = (l / max) * 255;
-    alpha[i] = a;
-    weighted += lum[i]! * a;
-    weight += a;
+  if (data.length < width * height * channels) {
+    throw new BadInputError("the image data is truncated");
   }
-  if (hasAlpha) {
-    // Behind dark ink put white; behind light ink put black.
-    const background = weight > 0 && weighted / weight < 128 ? 255 : 0;
-    for (let i = 0; i < n; i++) {
-      lum[i] = lum[i]! * alpha[i]! + background * (1 - alpha[i]!);
-    }
-  }
-  return { width, height, data: lum };
+  return toGray(data, width, height, channels, max);
 }

@@ -6,6 +6,7 @@
 import { selectBackend } from "../backend/select_backend.ts";
 import type { Manifest } from "../models/manifest.ts";
 import { loadRun } from "../models/model_io.ts";
+import { browserModelFiles } from "./browser_model_files.ts";
 import { createApp, type ServerOptions } from "./create_app.ts";
 import { createModelPredictor } from "./create_model_predictor.ts";
 import { ServerMetrics } from "./server_metrics.ts";
@@ -62,6 +63,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   }
   const backend = await selectBackend(options.backend);
   const run = await loadRun(options.modelDir);
+  const browserModel = await browserModelFiles(options.modelDir, true);
   const predictor = createModelPredictor(run);
   const [h, w, c] = run.manifest.inputShape;
   const started = performance.now();
@@ -78,6 +80,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     backend,
     modelDir: options.modelDir,
     metrics,
+    browserModel,
   });
   const server = Deno.serve({
     hostname: options.host,

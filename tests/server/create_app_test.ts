@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
+import { browserModelFiles } from "../../server/browser_model_files.ts";
 import { createApp } from "../../server/create_app.ts";
 import { ServerMetrics } from "../../server/server_metrics.ts";
 import {
   DEFAULT_OPTIONS,
   FIXTURE_IMAGES,
+  FIXTURE_MODEL,
   fixtureApp,
   fixtureModel,
   mnistTest,
@@ -433,7 +435,14 @@ Deno.test("createApp serves the page and its assets from itself (no CDN)", async
   const html = await page.text();
   assert.match(html, /<canvas id="pad"/);
   assert.doesNotMatch(html, /(src|href)\s*=\s*["']?(https?:)?\/\//, "no external URLs");
-  for (const asset of ["/assets/app.js", "/assets/style.css"]) {
+  for (
+    const asset of [
+      "/assets/app.js",
+      "/assets/browser_model.js",
+      "/assets/mnist_input.js",
+      "/assets/style.css",
+    ]
+  ) {
     const res = await app.request(asset);
     assert.equal(res.status, 200);
     const text = await res.text();
@@ -444,6 +453,59 @@ Deno.test("createApp serves the page and its assets from itself (no CDN)", async
     );
   }
   assert.equal((await app.request("/assets/nope.js")).status, 404);
+  // tfjs itself: the pinned package's ES module build, served from node_modules.
+  const tf = await app.request("/assets/tf.fesm.min.js");
+  assert.equal(tf.status, 200);
+  assert.match(tf.headers.get("content-type") ?? "", /javascript/);
+  assert.match(await tf.text(), /tfjs:"4\.22\.0"/);
+  const tag = tf.headers.get("etag");
+  assert.ok(tag, "an ETag, so a reload revalidates instead of downloading tfjs again");
+  const again = await app.request("/assets/tf.fesm.min.js", { headers: { "if-none-match": tag } });
+  assert.equal(again.status, 304);
+});
+
+/** An app over the fixture model that also serves its files for the in-browser mode. */
+async function browserModelApp(token?: string) {
+  const { predictor, manifest } = await fixtureModel();
+  return createApp({
+    predictor,
+    manifest,
+    options: { ...DEFAULT_OPTIONS, token },
+    browserModel: await browserModelFiles(FIXTURE_MODEL, true),
+  });
+}
+
+Deno.test("createApp serves the model for the page's in-browser mode under /model/", async () => {
+  const app = await browserModelApp();
+  const index = await (await app.request("/model/index.json")).json();
+  assert.deepEqual(index.members, ["model.json"]);
+  assert.equal(index.server, true);
+  assert.equal(index.calibration, null);
+  const modelJson = await app.request("/model/model.json");
+  assert.equal(modelJson.status, 200);
+  assert.match(modelJson.headers.get("content-type") ?? "", /application\/json/);
+  const topology = await modelJson.json();
+  assert.deepEqual(topology.weightsManifest[0].paths, ["./weights.bin"]);
+  const weightsRes = await app.request("/model/weights.bin");
+  const tag = weightsRes.headers.get("etag")!;
+  const weights = new Uint8Array(await weightsRes.arrayBuffer());
+  const again = await app.request("/model/weights.bin", { headers: { "if-none-match": tag } });
+  assert.equal(again.status, 304, "weights revalidate by ETag");
+  assert.deepEqual(weights, await Deno.readFile(`${FIXTURE_MODEL}/weights.bin`));
+  // Only the listed files: not the manifest's neighbours, not a path out of the folder.
+  await expectError(await app.request("/model/manifest.json"), 404, /no such model file/);
+  await expectError(await app.request("/model/../deno.json"), 404, /no such/);
+  await expectError(await app.request("/model/%2e%2e/deno.json"), 404, /no such/);
+});
+
+Deno.test("createApp with a token requires it on the model files too", async () => {
+  const app = await browserModelApp("correct-horse");
+  for (const path of ["/model/index.json", "/model/model.json", "/model/weights.bin"]) {
+    await expectError(await app.request(path), 401, /bearer token/);
+    const ok = await app.request(path, { headers: { authorization: "Bearer correct-horse" } });
+    assert.equal(ok.status, 200, path);
+    await ok.body?.cancel();
+  }
 });
 
 Deno.test("createApp /healthz and /metrics report requests, errors, latency and batch sizes", async () => {

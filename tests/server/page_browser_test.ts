@@ -77,7 +77,7 @@ Deno.test({
 
       // Wait for the final (post-stroke) prediction: nothing due, nothing in flight.
       await page.waitForFunction(
-        `document.getElementById("digit").dataset.state === "ready" && document.body.dataset.busy === "false"`,
+        `document.getElementById("digit").dataset.state !== "empty" && document.body.dataset.busy === "false"`,
       );
       const digit = await page.locator("#digit").textContent();
       const bars = await page.locator("#bars li").count();
