@@ -6,6 +6,9 @@
  * validation loss and accuracy and their mean ± standard deviation, and, when a test set is
  * known (the embedded MNIST), the test accuracy of each member and of the averaged ensemble.
  *
+ * With `member` (`--member I`) one process trains one member into the shared folder; a later
+ * `resume` (`--resume DIR`) merges the members (train/ensemble_members.ts checks them).
+ *
  * @module
  */
 import { join } from "node:path";

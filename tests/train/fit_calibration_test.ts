@@ -89,7 +89,7 @@ Deno.test("evaluate --json shows a lower ECE after calibration on unseen rows, a
   assert.equal(raw.accuracy, doc.accuracy, "temperature scaling never changes the argmax");
   assert.ok(doc.loss < raw.loss, `test loss ${raw.loss} → ${doc.loss}`);
   const table = await captureOutput(() => evaluate(["--model", runDir, "--data", testCsv]));
-  assert.match(table.out, /calibration temperature \d\.\d{3}  ECE 0\.\d{4} → 0\.\d{4}/);
+  assert.match(table.out, /calibration temperature \d\.\d{3} {2}ECE 0\.\d{4} → 0\.\d{4}/);
 });
 
 Deno.test("predict writes the calibrated probabilities: softmax(log p / T) of the raw ones", async () => {
