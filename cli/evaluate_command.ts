@@ -11,6 +11,7 @@ import { FORMAT_FLAGS, FORMAT_FLAGS_HELP, readFormatFlags } from "./format_flags
 import { numberFlag, parseFlags, stringFlag, stringListFlag } from "./parse_flags.ts";
 import { UsageError } from "./errors.ts";
 import type { Evaluation } from "../report/evaluation_accumulator.ts";
+import type { CalibrationSummary } from "../report/calibration_summary.ts";
 
 /** One line for the command list. */
 export const summary = "score a saved model on labelled data: metrics, confusion matrix, report";
@@ -26,10 +27,15 @@ Usage: deno task evaluate --model RUN_DIR [--data labelled.csv] [options]
   --report FILE      also write an HTML report (PNG copies of its plots go to plots/ beside it)
   --mistakes N       how many of the most confident mistakes to list (default 10)
   --tta N            test-time augmentation: average over N seeded views (default 1: off)
+  --uncalibrated     ignore the manifests' temperatures (score the raw softmax outputs)
   --batch-size N     images per inference batch (default 500)
   --backend NAME     auto, webgpu, native, wasm, cpu (default auto)
 
 ${FORMAT_FLAGS_HELP}
+
+Calibration: each model's outputs are scaled by the temperature fitted on its validation split
+(manifest.json "calibration"; runs without one use T 1), then averaged. The expected calibration
+error (ECE, 15 bins) is shown before and after; for a calibrated model that costs a second pass.
 
 Examples:
   deno task evaluate --model runs/mnist
@@ -44,6 +50,7 @@ const FLAGS = {
   report: { type: "string" },
   mistakes: { type: "string" },
   tta: { type: "string" },
+  uncalibrated: { type: "boolean" },
   "batch-size": { type: "string" },
   backend: { type: "string" },
   ...FORMAT_FLAGS,
@@ -76,7 +83,11 @@ export async function run(args: string[]): Promise<number> {
     data = [(await ensureEmbeddedMnist()).testLabelledFile];
     dataLabel = "MNIST test set, 10,000 images";
   }
-  const predictor = await Predictor.load(models, { tta });
+  const predictor = await Predictor.load(models, {
+    tta,
+    keepUncalibrated: true,
+    uncalibrated: values.uncalibrated === true,
+  });
   try {
     if (!json) {
       console.error(
@@ -140,6 +151,7 @@ export function formatEvaluation(ev: Evaluation, seconds: number): string {
       `(${ev.rows - Math.round(ev.accuracy * ev.rows)} errors, ${seconds.toFixed(1)}s, ` +
       `${Math.round(ev.rows / Math.max(seconds, 1e-9))} rows/s)`,
   );
+  if (ev.calibration) lines.push(formatCalibration(ev.calibration));
   lines.push("");
   const w = Math.max(12, ...ev.classes.map((c) => c.length));
   lines.push(`${"class".padStart(w)}  precision  recall      f1  roc_auc  support`);
@@ -177,4 +189,14 @@ export function formatEvaluation(ev: Evaluation, seconds: number): string {
     }
   }
   return lines.join("\n");
+}
+
+/** One line: the temperatures and the ECE before → after. */
+function formatCalibration(c: CalibrationSummary): string {
+  const ts = [...new Set(c.temperatures.map((t) => t.toFixed(3)))];
+  const what = c.temperatures.every((t) => t === 1)
+    ? "uncalibrated (T 1)"
+    : `temperature ${ts.length === 1 ? ts[0] : `${ts.join(", ")} (per model)`}`;
+  return `calibration ${what}  ECE ${c.eceBefore.toFixed(4)} → ${c.eceAfter.toFixed(4)} ` +
+    `(${c.bins} bins)`;
 }

@@ -24,10 +24,14 @@ Usage: deno task predict --model RUN_DIR [--model RUN_DIR2 ...] --input test.csv
   --probabilities    add one prob_<class> column per class
   --tta N            test-time augmentation: average over N seeded shifts/rotations (default 1: off)
   --seed N           seed of the TTA views (default 0)
+  --uncalibrated     ignore the manifests' temperatures (write the raw softmax average)
   --batch-size N     images per inference batch (default 500)
   --backend NAME     auto, webgpu, native, wasm, cpu (default auto)
 
 ${FORMAT_FLAGS_HELP}
+
+Probabilities are calibrated: each model's softmax output is scaled by the temperature fitted on
+its validation split (manifest.json "calibration"; T 1 for runs without one) before averaging.
 
 Output: ImageId,Label (1-based, Kaggle Digit Recognizer), or id,label when the input has an id
 column (Kannada-MNIST). Memory stays flat for any file size: rows are streamed in batches.
@@ -43,6 +47,7 @@ const FLAGS = {
   probabilities: { type: "boolean" },
   tta: { type: "string" },
   seed: { type: "string" },
+  uncalibrated: { type: "boolean" },
   "batch-size": { type: "string" },
   backend: { type: "string" },
   ...FORMAT_FLAGS,
@@ -70,7 +75,11 @@ export async function run(args: string[]): Promise<number> {
   const { digitBatches } = await import("../pipeline/digit_batches.ts");
 
   const backend = await selectBackend(stringFlag(values, "backend") ?? "auto");
-  const predictor = await Predictor.load(models, { tta, seed });
+  const predictor = await Predictor.load(models, {
+    tta,
+    seed,
+    uncalibrated: values.uncalibrated === true,
+  });
   const shown = inputs.join(", ");
   console.error(
     `predicting ${shown} with ${predictor.models.length} model(s) from ${models.join(", ")}` +

@@ -74,7 +74,12 @@ saves a checkpoint; continue with --resume RUN_DIR.
 
   --preset NAME            ${Object.keys(PRESETS).join(", ")} [default]
   --config FILE.json       config keys (camelCase) laid over the preset; flags override it
-  --resume RUN_DIR         continue a stopped run (its config; flags such as --epochs override)
+  --resume RUN_DIR         continue a stopped run (its config; flags such as --epochs override);
+                           on an ensemble folder whose members were trained with --member, merge
+                           them (refused until every member has finished with the same config)
+  --member I               with --ensemble N or --folds K and --out DIR: train member I alone
+                           (0 to N-1, a Kubernetes job completion index) into DIR/member_<I+1>
+                           (fold_<I+1>); N processes may share DIR; a rerun resumes it
   --list-models            print the model zoo with parameter counts and exit
                            (with --model NAME: that model's layers, like Keras' summary())
 
@@ -88,13 +93,16 @@ Examples:
   deno task train
   deno task train --model deotte --preset best
   deno task train --data optdigits.tra --no-header --label-column last --pixel-max 16
-  deno task train --augment standard --rotation 12 --epochs 20 --lr 1e-3 --json`;
+  deno task train --augment standard --rotation 12 --epochs 20 --lr 1e-3 --json
+  deno task train --ensemble 5 --member 0 --out runs/ens5   # ... --member 4, at once
+  deno task train --resume runs/ens5                         # then merge them`;
 
 function flagSpec(): Record<string, FlagSpec> {
   const spec: Record<string, FlagSpec> = {
     preset: { type: "string" },
     config: { type: "string" },
     resume: { type: "string" },
+    member: { type: "string" },
     "list-models": { type: "boolean" },
   };
   for (const [key, field] of Object.entries(CONFIG_FIELDS)) {
@@ -113,7 +121,7 @@ function flagSpec(): Record<string, FlagSpec> {
  */
 export async function configFromArgs(
   args: string[],
-): Promise<{ config: TrainConfig; resume?: string; listModels: boolean }> {
+): Promise<{ config: TrainConfig; resume?: string; member?: number; listModels: boolean }> {
   const { values } = parseFlags(args, flagSpec(), "train");
   const flags: Record<string, unknown> = {};
   for (const key of Object.keys(CONFIG_FIELDS)) {
@@ -134,11 +142,48 @@ export async function configFromArgs(
   }
   const preset = stringFlag(values, "preset");
   const config = resolveConfig({ ...(preset ? { preset } : {}), ...(file ? { file } : {}), flags });
+  const member = memberFlag(stringFlag(values, "member"), config, resume);
   return {
     config,
     ...(resume !== undefined ? { resume } : {}),
+    ...(member !== undefined ? { member } : {}),
     listModels: values["list-models"] === true,
   };
+}
+
+/** `--member I`, checked against the config: a 0-based index with --ensemble/--folds and --out. */
+function memberFlag(
+  text: string | undefined,
+  config: TrainConfig,
+  resume: string | undefined,
+): number | undefined {
+  if (text === undefined) return undefined;
+  const total = config.folds > 0 ? config.folds : config.ensemble;
+  const what = config.folds > 0 ? `--folds ${total}` : `--ensemble ${total}`;
+  if (total === 0) {
+    throw new UsageError(
+      "--member I needs --ensemble N or --folds K (the run it belongs to)",
+      "train",
+    );
+  }
+  if (resume !== undefined) {
+    throw new UsageError(
+      "--member trains into --out DIR (a rerun resumes it); --resume DIR merges the members",
+      "train",
+    );
+  }
+  if (!config.out) {
+    throw new UsageError("--member needs --out DIR, the folder all members share", "train");
+  }
+  const index = Number(text);
+  if (!/^\d+$/.test(text) || index >= total) {
+    throw new UsageError(
+      `--member ${text} is out of range: ${what} has members 0 to ${total - 1} ` +
+        `(0-based, like a Kubernetes job completion index)`,
+      "train",
+    );
+  }
+  return index;
 }
 
 function readConfigFile(path: string): Promise<unknown> {
@@ -184,7 +229,7 @@ export function formatConfig(config: TrainConfig): string {
 
 /** Runs `deno task train`. */
 export async function run(args: string[]): Promise<number> {
-  const { config, resume, listModels } = await configFromArgs(args);
+  const { config, resume, member, listModels } = await configFromArgs(args);
   if (listModels) {
     const { listModels, summarizeModel } = await import("../models/list_models.ts");
     // With --model NAME: that model's layers, like Keras' summary(); otherwise the whole zoo.
@@ -216,9 +261,17 @@ export async function run(args: string[]): Promise<number> {
         signal: controller.signal,
         scoreEnsemble,
         ...(resume !== undefined ? { resume } : {}),
+        ...(member !== undefined ? { member } : {}),
         ...(config.json ? { progress: "json" as const } : {}),
       });
       if (result.interrupted) return 130;
+      if (member !== undefined) {
+        log(
+          `member ${member} of ${result.dir} done; once every member is: ` +
+            `deno task train --resume ${result.dir}`,
+        );
+        return 0;
+      }
       await writeReport(result.dir, result.testFile, config, log);
       return 0;
     }

@@ -31,6 +31,31 @@ export interface Manifest {
   createdAt: string;
   /** Epochs completed (for --resume). */
   epochsCompleted: number;
+  /**
+   * Temperature scaling fitted on the validation split after training (absent: T = 1, as for
+   * runs saved before calibration existed, or runs without a validation split).
+   */
+  calibration?: Calibration;
+}
+
+/** How a run's softmax outputs are calibrated: `softmax(log p / temperature)`. */
+export interface Calibration {
+  method: "temperature";
+  /** The temperature predict, evaluate and serve apply (1 when the fit hit its bound). */
+  temperature: number;
+  fittedOn: "validation";
+  /** Validation rows the fit used. */
+  rows: number;
+  /** Mean negative log-likelihood on those rows at T = 1 and at `temperature`. */
+  nllBefore: number;
+  nllAfter: number;
+  /** Expected calibration error on those rows at T = 1 and at `temperature`. */
+  eceBefore: number;
+  eceAfter: number;
+  /** Confidence bins of the ECE. */
+  bins: number;
+  /** True when the fit ended at the edge of its search range; `temperature` is then 1. */
+  atBound: boolean;
 }
 
 /** `ensemble.json` in an ensemble folder: the members (sub-folders), averaged by softmax. */

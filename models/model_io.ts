@@ -10,6 +10,11 @@ export interface LoadedRun {
   /** The first member's manifest for an ensemble (members share input shape and classes). */
   manifest: Manifest;
   models: tf.LayersModel[];
+  /**
+   * Each model's calibration temperature, same order as `models`: its manifest's
+   * `calibration.temperature`, or 1 for a run saved without one.
+   */
+  temperatures: number[];
   ensemble?: EnsembleManifest;
 }
 
@@ -158,8 +163,15 @@ export async function loadRun(dir: string): Promise<LoadedRun> {
     const members = await Promise.all(ensemble.members.map((m) => loadRun(join(dir, m))));
     const first = members[0];
     if (first === undefined) throw new RangeError(`${join(dir, ENSEMBLE_JSON)} lists no members`);
-    return { dir, manifest: first.manifest, models: members.flatMap((m) => m.models), ensemble };
+    return {
+      dir,
+      manifest: first.manifest,
+      models: members.flatMap((m) => m.models),
+      temperatures: members.flatMap((m) => m.temperatures),
+      ensemble,
+    };
   }
   const manifest = await readManifest(dir);
-  return { dir, manifest, models: [await loadModelFiles(dir)] };
+  const temperatures = [manifest.calibration?.temperature ?? 1];
+  return { dir, manifest, models: [await loadModelFiles(dir)], temperatures };
 }

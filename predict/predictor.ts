@@ -11,18 +11,31 @@ export interface PredictorOptions {
   tta?: number;
   /** Seed of the TTA views (default 0). */
   seed?: number;
+  /**
+   * Each model's calibration temperature (default: all 1, the raw softmax). `Predictor.load`
+   * reads them from the manifests.
+   */
+  temperatures?: readonly number[];
+  /** Also give each batch's uncalibrated mean (`Prediction.uncalibrated`), for evaluate's ECE. */
+  keepUncalibrated?: boolean;
+  /** Ignore the manifests' temperatures: the raw softmax, as before calibration existed. */
+  uncalibrated?: boolean;
 }
 
 /** One batch and its averaged softmax outputs (`batch.size * classes.length`, row-major). */
 export interface Prediction {
   batch: Batch;
+  /** Calibrated with each model's temperature (the raw softmax where every T is 1). */
   probs: Float32Array;
+  /** The mean of the raw softmax outputs (with `keepUncalibrated`; `probs` itself when T is 1). */
+  uncalibrated?: Float32Array;
 }
 
 /**
  * The models behind `predict`, `evaluate` and the report: one run folder, several (`--model a
- * --model b`) or an ensemble folder. Every prediction is the mean of the members' softmax outputs
- * over every TTA view, computed inside `tf.tidy` so no tensor outlives a call.
+ * --model b`) or an ensemble folder. Every prediction is the mean of the members' calibrated
+ * softmax outputs (each member's temperature from its manifest, per TTA view) over every TTA view,
+ * computed inside `tf.tidy` so no tensor outlives a call.
  *
  * @example
  * ```ts ignore
@@ -42,6 +55,9 @@ export class Predictor {
   readonly inputShape: [number, number, number];
   readonly tta: number;
   readonly seed: number;
+  /** One temperature per model (1: uncalibrated). */
+  readonly temperatures: readonly number[];
+  readonly keepUncalibrated: boolean;
 
   constructor(
     dirs: string[],
@@ -57,6 +73,13 @@ export class Predictor {
     this.inputShape = manifest.inputShape;
     this.tta = options.tta ?? 1;
     this.seed = options.seed ?? 0;
+    this.temperatures = options.temperatures ?? models.map(() => 1);
+    this.keepUncalibrated = options.keepUncalibrated ?? false;
+    if (this.temperatures.length !== models.length) {
+      throw new RangeError(
+        `got ${this.temperatures.length} temperatures for ${models.length} models`,
+      );
+    }
     if (!Number.isInteger(this.tta) || this.tta < 1) {
       throw new RangeError(`the number of TTA views must be a positive integer, got ${this.tta}`);
     }
@@ -85,7 +108,11 @@ export class Predictor {
         );
       }
     }
-    return new Predictor(dirs, first.manifest, runs.flatMap((r) => r.models), options);
+    const temperatures = options.uncalibrated ? undefined : runs.flatMap((r) => r.temperatures);
+    return new Predictor(dirs, first.manifest, runs.flatMap((r) => r.models), {
+      ...options,
+      ...(temperatures ? { temperatures } : {}),
+    });
   }
 
   /**
@@ -103,24 +130,46 @@ export class Predictor {
     }
   }
 
-  /** Averaged softmax outputs for one batch: `batch.size * classes.length` values. */
-  async predict(batch: Batch): Promise<Float32Array> {
+  /** True when some model has a temperature other than 1. */
+  get calibrated(): boolean {
+    return this.temperatures.some((t) => t !== 1);
+  }
+
+  /** Averaged calibrated softmax outputs for one batch: `batch.size * classes.length` values. */
+  predict(batch: Batch): Promise<Float32Array> {
+    return this.#mean(batch, this.temperatures);
+  }
+
+  /** Predicts a stream of batches one at a time (memory stays flat whatever the input size). */
+  async *predictStream(batches: AsyncIterable<Batch>): AsyncGenerator<Prediction> {
+    for await (const batch of batches) {
+      const probs = await this.predict(batch);
+      if (!this.keepUncalibrated) {
+        yield { batch, probs };
+        continue;
+      }
+      // A second pass through the models, only when some temperature changes the outputs.
+      const uncalibrated = this.calibrated ? await this.#mean(batch, undefined) : probs;
+      yield { batch, probs, uncalibrated };
+    }
+  }
+
+  async #mean(batch: Batch, temperatures: readonly number[] | undefined): Promise<Float32Array> {
     const [h, w, c] = this.inputShape;
     this.assertFits(batch.height, batch.width, "the input");
     const views = ttaViews(batch.x, batch.size, h, w, this.tta, this.seed, batch.rows);
     const mean = tf.tidy(() =>
-      meanSoftmax(this.models, views.map((view) => tf.tensor4d(view, [batch.size, h, w, c])))
+      meanSoftmax(
+        this.models,
+        views.map((view) => tf.tensor4d(view, [batch.size, h, w, c])),
+        temperatures,
+      )
     );
     try {
       return (await mean.data()) as Float32Array;
     } finally {
       mean.dispose();
     }
-  }
-
-  /** Predicts a stream of batches one at a time (memory stays flat whatever the input size). */
-  async *predictStream(batches: AsyncIterable<Batch>): AsyncGenerator<Prediction> {
-    for await (const batch of batches) yield { batch, probs: await this.predict(batch) };
   }
 
   /** Frees every model's weights. */

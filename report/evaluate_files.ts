@@ -70,14 +70,15 @@ export async function evaluateFiles(
     mistakes: options.mistakes ?? 20,
     keepImages: options.keepImages ?? false,
     pixelMax: options.format?.pixelMax ?? 255,
+    temperatures: predictor.temperatures,
   });
   const batches = digitBatches({
     examples,
     batchSize: options.batchSize ?? 500,
     keepIds: true,
   });
-  for await (const { batch, probs } of predictor.predictStream(batches)) {
-    accumulator.add(batch, probs);
+  for await (const { batch, probs, uncalibrated } of predictor.predictStream(batches)) {
+    accumulator.add(batch, probs, uncalibrated);
   }
   if (format === undefined || accumulator.rows === 0) {
     throw new RangeError(`${shown} holds no data rows to evaluate`);

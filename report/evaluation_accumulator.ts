@@ -3,6 +3,7 @@ import { classificationMetrics } from "./classification_metrics.ts";
 import { confusionMatrix } from "./confusion_matrix.ts";
 import { logLoss } from "../common/log_loss.ts";
 import { oneVsRestRocAuc } from "./roc_auc.ts";
+import { type CalibrationSummary, calibrationSummary } from "./calibration_summary.ts";
 
 /** One misclassified row, most confident first in `Evaluation.mistakes`. */
 export interface Mistake {
@@ -43,6 +44,11 @@ export interface Evaluation {
   confusion: number[][];
   /** The most confident mistakes, most confident first. */
   mistakes: Mistake[];
+  /**
+   * ECE and reliability bins before and after calibration (when the uncalibrated outputs were
+   * given to `add`); every other figure is of the calibrated outputs.
+   */
+  calibration?: CalibrationSummary;
 }
 
 /** Pictures kept for the report alongside the numbers (only with `keepImages`). */
@@ -72,6 +78,8 @@ export interface EvaluationAccumulatorOptions {
   samplesPerClass?: number;
   /** The input file's maximum pixel value, for the "before normalization" histogram (default 255). */
   pixelMax?: number;
+  /** Each model's calibration temperature, recorded in `Evaluation.calibration`. */
+  temperatures?: readonly number[];
 }
 
 /** Number of bins of the normalized-pixel histogram. */
@@ -103,6 +111,8 @@ export class EvaluationAccumulator {
   #labels: number[] = [];
   #predicted: number[] = [];
   #probs: Float32Array = new Float32Array(1024);
+  #uncalibrated: Float32Array | null = null;
+  #temperatures: readonly number[];
   #count = 0;
   #mistakes: (Mistake & { image?: Float32Array })[] = [];
   #samples: Float32Array[][];
@@ -121,24 +131,33 @@ export class EvaluationAccumulator {
     this.#keepImages = options.keepImages ?? false;
     this.#samplesPerClass = options.samplesPerClass ?? 8;
     this.#pixelMax = options.pixelMax ?? 255;
+    this.#temperatures = options.temperatures ?? [1];
     this.#samples = Array.from({ length: this.#k }, () => []);
     this.#rawHistogram = new Array<number>(Math.round(this.#pixelMax) + 1).fill(0);
   }
 
-  /** Adds one batch and its softmax outputs (`batch.size * numClasses` values, row-major). */
-  add(batch: Batch, probs: Float32Array): void {
+  /**
+   * Adds one batch and its softmax outputs (`batch.size * numClasses` values, row-major); with
+   * `uncalibrated` (the same rows before temperature scaling, given for every batch or none), the
+   * evaluation also holds the calibration error before and after.
+   */
+  add(batch: Batch, probs: Float32Array, uncalibrated?: Float32Array): void {
     const k = this.#k;
-    if (probs.length !== batch.size * k) {
-      throw new RangeError(
-        `expected ${batch.size * k} probabilities for ${batch.size} rows, got ${probs.length}`,
+    for (const p of uncalibrated ? [probs, uncalibrated] : [probs]) {
+      if (p.length !== batch.size * k) {
+        throw new RangeError(
+          `expected ${batch.size * k} probabilities for ${batch.size} rows, got ${p.length}`,
+        );
+      }
+    }
+    this.#probs = _append(this.#probs, probs, this.#count * k);
+    if (uncalibrated) {
+      this.#uncalibrated = _append(
+        this.#uncalibrated ?? new Float32Array(1024),
+        uncalibrated,
+        this.#count * k,
       );
     }
-    while (this.#probs.length < (this.#count + batch.size) * k) {
-      const grown = new Float32Array(this.#probs.length * 2);
-      grown.set(this.#probs);
-      this.#probs = grown;
-    }
-    this.#probs.set(probs, this.#count * k);
     const pixels = batch.height * batch.width;
     this.#height = batch.height;
     this.#width = batch.width;
@@ -233,6 +252,17 @@ export class EvaluationAccumulator {
       },
       confusion,
       mistakes: this.#mistakes.map(({ image: _image, ...m }) => m),
+      ...(this.#uncalibrated
+        ? {
+          calibration: calibrationSummary(
+            this.#uncalibrated.subarray(0, this.#count * k),
+            probs,
+            this.#labels,
+            k,
+            this.#temperatures,
+          ),
+        }
+        : {}),
     };
   }
 
@@ -248,4 +278,16 @@ export class EvaluationAccumulator {
       pixelMax: this.#pixelMax,
     };
   }
+}
+
+/** `target` with `values` written at `offset`, grown (doubled) first when it is too short. */
+function _append(target: Float32Array, values: Float32Array, offset: number): Float32Array {
+  let out = target;
+  while (out.length < offset + values.length) {
+    const grown = new Float32Array(out.length * 2);
+    grown.set(out);
+    out = grown;
+  }
+  out.set(values, offset);
+  return out;
 }

@@ -5,6 +5,7 @@ import type { Manifest } from "../models/manifest.ts";
 import { barChart } from "./charts/bar_chart.ts";
 import { confusionMatrixChart } from "./charts/confusion_matrix_chart.ts";
 import { learningCurvesChart } from "./charts/learning_curves_chart.ts";
+import { reliabilityDiagram } from "./charts/reliability_diagram.ts";
 import { digitGridPng } from "./digit_grid_png.ts";
 import type { Evaluation, EvaluationImages } from "./evaluation_accumulator.ts";
 import { escapeHtml } from "./escape_html.ts";
@@ -49,6 +50,7 @@ export const REPORT_SECTIONS = [
   "learning-curves",
   "confusion-matrix",
   "per-class-metrics",
+  "calibration",
   "worst-mistakes",
   "sample-digits",
   "label-distribution",
@@ -59,8 +61,8 @@ export const REPORT_SECTIONS = [
 /**
  * Writes ONE self-contained `report.html` (charts as inline SVG rendered by Vega, digits as
  * inline `data:` PNGs; no script, no CDN, opens offline) and PNG copies of every plot in
- * `plotsDir`. Sections: learning curves, confusion matrix heat map, per-class metrics, worst
- * mistakes, sample digits per class, label distribution, pixel-intensity histogram before and after
+ * `plotsDir`. Sections: learning curves, confusion matrix heat map, per-class metrics,
+ * calibration (ECE and reliability diagrams before and after temperature scaling), worst mistakes, sample digits per class, label distribution, pixel-intensity histogram before and after
  * normalization, and feature maps of each convolution layer for one image.
  *
  * To build the input from a run folder and a data file, use `writeRunReport`.
@@ -85,6 +87,7 @@ export async function writeReport(input: ReportInput): Promise<ReportFiles> {
         : noEvaluation,
     ],
     "per-class-metrics": ["Per-class metrics", ev ? metricsTable(ev) : noEvaluation],
+    "calibration": ["Calibration", await calibrationSection(ev, plots)],
     "worst-mistakes": ["Most confident mistakes", await mistakesSection(ev, images, plots)],
     "sample-digits": ["Sample digits per class", await samplesSection(images, classes, plots)],
     "label-distribution": [
@@ -143,6 +146,28 @@ async function learningCurvesSection(
   return history && history.length > 0
     ? await plots.chart("learning_curves.png", learningCurvesChart(history))
     : missing("No training history (history.json) for this model.");
+}
+
+/** The ECE before → after and the two reliability diagrams side by side. */
+async function calibrationSection(ev: Evaluation | undefined, plots: _PlotSink): Promise<string> {
+  const c = ev?.calibration;
+  if (!c) return missing(ev ? "No calibration figures in this evaluation." : "No evaluation data.");
+  const ts = [...new Set(c.temperatures.map((t) => t.toFixed(3)))];
+  const what = c.temperatures.every((t) => t === 1)
+    ? "This model has no fitted temperature (T = 1): before and after are the same."
+    : `Temperature scaling, fitted on the validation split: T = ${ts.join(", ")}` +
+      `${ts.length > 1 ? " (one per model, applied before averaging)" : ""}.`;
+  const chart = await plots.chart("reliability_diagram.png", {
+    hconcat: [
+      reliabilityDiagram(c.before, { title: "Before temperature scaling", ece: c.eceBefore }),
+      reliabilityDiagram(c.after, { title: "After temperature scaling", ece: c.eceAfter }),
+    ],
+  });
+  return `<p>${escapeHtml(what)} Expected calibration error (${c.bins} bins): <b>${
+    (c.eceBefore * 100).toFixed(2)
+  }%</b> before → <b>${(c.eceAfter * 100).toFixed(2)}%</b> after. Bars: accuracy per ` +
+    `confidence bin; red: the gap to the bin's mean confidence; numbers: rows per bin.</p>\n` +
+    chart;
 }
 
 async function mistakesSection(

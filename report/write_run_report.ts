@@ -36,7 +36,7 @@ export async function writeRunReport(
   runDir: string,
   options: RunReportOptions = {},
 ): Promise<ReportFiles> {
-  const predictor = await Predictor.load([runDir]);
+  const predictor = await Predictor.load([runDir], { keepUncalibrated: true });
   try {
     const [h, w] = predictor.inputShape;
     let data = options.data;

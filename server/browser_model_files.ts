@@ -25,8 +25,13 @@ export interface BrowserModelIndex {
   classes: string[];
   /** URLs of each member's `model.json`, relative to `model/` (one entry for a single model). */
   members: string[];
-  /** Applied to the members' mean softmax; `null` when the run has none (T = 1). */
+  /** The first member's calibration, for the page's footer; `null` when it has none (T = 1). */
   calibration: BrowserCalibration | null;
+  /**
+   * One temperature per entry of `members` (1 where none is recorded): each member's softmax
+   * becomes softmax(log p / T) before the mean, as `predict/mean_softmax.ts` does on the server.
+   */
+  temperatures: number[];
   /** Validation accuracy of the run (the ensemble's when recorded), when known. */
   valAcc: number | null;
   /** True when a digits server answers `/predict` beside the page; false in a static site. */
@@ -63,14 +68,16 @@ export async function browserModelFiles(
 ): Promise<BrowserModelFiles> {
   const files = new Map<string, string>();
   const members: string[] = [];
-  const top = await _collect(runDir, "", files, members);
+  const temperatures: number[] = [];
+  const top = await _collect(runDir, "", files, members, temperatures);
   const index: BrowserModelIndex = {
     formatVersion: 1,
     architecture: top.manifest.architecture,
     inputShape: top.manifest.inputShape,
     classes: top.manifest.classes,
     members,
-    calibration: _calibration(top.calibrationSource, top.calibrationFile),
+    calibration: top.calibration,
+    temperatures,
     valAcc: _valAcc(top.manifest, top.ensemble),
     server,
   };
@@ -80,9 +87,8 @@ export async function browserModelFiles(
 interface Collected {
   manifest: Manifest;
   ensemble?: EnsembleManifest;
-  /** The object whose `calibration` applies to the whole run, and the file it came from. */
-  calibrationSource: WithCalibration;
-  calibrationFile: string;
+  /** The first member's calibration (each member's own is in `temperatures`). */
+  calibration: BrowserCalibration | null;
 }
 
 /** Adds the files of the run at `root/prefix` (and of its members) to `files` and `members`. */
@@ -91,27 +97,22 @@ async function _collect(
   prefix: string,
   files: Map<string, string>,
   members: string[],
+  temperatures: number[],
 ): Promise<Collected> {
   const dir = join(root, prefix);
   const ensemblePath = join(dir, "ensemble.json");
-  const ensemble = await _readOptional<EnsembleManifest & WithCalibration>(ensemblePath);
+  const ensemble = await _readOptional<EnsembleManifest>(ensemblePath);
   if (ensemble !== undefined) {
     if (!Array.isArray(ensemble.members) || ensemble.members.length === 0) {
       throw new RangeError(`${ensemblePath} lists no members`);
     }
     let first: Collected | undefined;
     for (const member of ensemble.members) {
-      const got = await _collect(root, _inside(prefix, member, ensemblePath), files, members);
+      const at = _inside(prefix, member, ensemblePath);
+      const got = await _collect(root, at, files, members, temperatures);
       first ??= got;
     }
-    // The ensemble's own calibration (fitted on the mean) wins; else the first member's.
-    const own = ensemble.calibration !== undefined;
-    return {
-      manifest: first!.manifest,
-      ensemble,
-      calibrationSource: own ? ensemble : first!.calibrationSource,
-      calibrationFile: own ? ensemblePath : first!.calibrationFile,
-    };
+    return { manifest: first!.manifest, ensemble, calibration: first!.calibration };
   }
   const manifestPath = join(dir, "manifest.json");
   const manifest = await _readRequired<Manifest & WithCalibration>(manifestPath, "manifest");
@@ -133,7 +134,9 @@ async function _collect(
       files.set(_urlPath(rel), path);
     }
   }
-  return { manifest, calibrationSource: manifest, calibrationFile: manifestPath };
+  const calibration = _calibration(manifest, manifestPath);
+  temperatures.push(calibration?.temperature ?? 1);
+  return { manifest, calibration };
 }
 
 /** `prefix/child` normalised, refused when it leaves the run folder (named in `file`). */

@@ -10,7 +10,8 @@ import type { BatchPredictFn } from "./continuous_batcher.ts";
 
 /**
  * Wraps a loaded run as a {@linkcode BatchPredictFn}: `count` NHWC images in [0, 1] in, softmax
- * probabilities out (averaged over the members of an ensemble).
+ * probabilities out, each model's output calibrated with its manifest's temperature and then
+ * averaged over the members of an ensemble.
  *
  * One model call makes one input tensor (from the batcher's preallocated buffer for that batch
  * size) and keeps nothing: everything runs inside `tf.tidy`, so no tensor outlives a call and
@@ -29,10 +30,11 @@ import type { BatchPredictFn } from "./continuous_batcher.ts";
 export function createModelPredictor(run: LoadedRun): BatchPredictFn {
   const [h, w, c] = run.manifest.inputShape;
   const models = run.models;
+  const temperatures = run.temperatures;
   const forward = (x: Float32Array, count: number) =>
     tf.tidy(() => {
       const input = tf.tensor4d(x, [count, h, w, c]);
-      return meanSoftmax(models, [input]);
+      return meanSoftmax(models, [input], temperatures);
     });
   return async (x, count) => {
     const probs = forward(x, count);

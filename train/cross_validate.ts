@@ -6,9 +6,13 @@
  * validation loss and accuracy and their mean ± standard deviation, and, when a test set is
  * known (the embedded MNIST), the test accuracy of each member and of the averaged ensemble.
  *
+ * With `member` (`--member I`) one process trains one member into the shared folder; a later
+ * `resume` (`--resume DIR`) merges the members (train/ensemble_members.ts checks them).
+ *
  * @module
  */
 import { join } from "node:path";
+import { selectBackend } from "../backend/select_backend.ts";
 import { writeFileAtomic } from "../io/atomic_write.ts";
 import { pathExists } from "../io/path_exists.ts";
 import { readJsonFile } from "../io/read_json_file.ts";
@@ -23,6 +27,16 @@ import { loadTrainingData, type TrainingData } from "./load_training_data.ts";
 import { formatSeconds, type ProgressMode } from "./progress_reporter.ts";
 import { runDirName } from "./run_dir_name.ts";
 import { trainRun } from "./train_run.ts";
+import {
+  checkMembersForMerge,
+  configDifference,
+  memberConfig,
+  type MemberResult,
+  readMemberResult,
+  writeMemberResult,
+} from "./ensemble_members.ts";
+
+export type { MemberResult } from "./ensemble_members.ts";
 
 /** Options of `crossValidate`. */
 export interface CrossValidateOptions {
@@ -49,6 +63,13 @@ export interface CrossValidateOptions {
    * `scoreEnsemble`; train/ does not import predict/). Without it no ensemble test figure.
    */
   scoreEnsemble?: (dir: string, examples: Example[]) => Promise<{ accuracy: number; loss: number }>;
+  /**
+   * Train only this member (0-based, as a Kubernetes Indexed Job's completion index) into its
+   * sub-folder of `config.out`, writing no shared file but `train_config.json` (the first member
+   * writes it; the others check theirs is the same). A rerun on an unfinished member resumes it;
+   * on a finished one it does nothing. Complete the folder afterwards with `resume` (the merge).
+   */
+  member?: number;
 }
 
 /** Written into the ensemble folder: the resolved config (read back by `--resume`). */
@@ -65,17 +86,6 @@ export interface EnsembleProgress {
   total: number;
   /** Wall seconds spent so far, over every sitting. */
   seconds: number;
-}
-
-/** One trained member and its figures. */
-export interface MemberResult {
-  /** Sub-folder of the ensemble folder, e.g. `fold_1` or `member_3`. */
-  name: string;
-  trainRows: number;
-  validRows: number;
-  val_loss: number;
-  val_acc: number;
-  test_acc?: number;
 }
 
 /** What `crossValidate` returns (also written as `cross_validation.json`). */
@@ -116,6 +126,9 @@ export async function crossValidate(
   const started = performance.now();
   const data = await readAllRows(config, options);
   const plan = planSplits(config, data);
+  if (options.member !== undefined) {
+    return await trainSeparateMember(config, options, plan, data, started);
+  }
   const folder = await prepareFolder(config, options, plan);
   plan.log(`${plan.method}: ${data.all.size} rows → ${folder.dir}`);
   const seconds = () => folder.priorSeconds + (performance.now() - started) / 1000;
@@ -133,6 +146,9 @@ export async function crossValidate(
       interrupted,
     };
   }
+  // A merge (or a resume with every member done) trains nothing here, so nothing else has
+  // started the backend that scores the ensemble.
+  if (folder.kept.length === plan.splits.length) await selectBackend(config.backend);
   const result = await saveEnsembleFolder(folder.dir, plan.method, members, data, options);
   result.seconds = seconds();
   await writeFileAtomic(
@@ -209,10 +225,98 @@ async function prepareFolder(
         `trained); continue it with 'deno task train --resume ${dir}', or choose another --out`,
     );
   }
+  if (options.resume !== undefined && saved === undefined) {
+    // No progress.json: the members were trained in separate processes (--member); merge them.
+    const names = plan.splits.map((_, i) => memberName(plan, i));
+    const command = (i: number) => memberCommand(config, i, dir);
+    const kept = await checkMembersForMerge(dir, config, names, command);
+    plan.log(`merging ${kept.length} members trained in separate processes`);
+    return { dir, kept, priorSeconds: 0 };
+  }
   const earlier = options.resume !== undefined ? saved : undefined;
   await Deno.mkdir(dir, { recursive: true });
   await writeFileAtomic(join(dir, TRAIN_CONFIG_JSON), JSON.stringify(config, null, 2) + "\n");
   return { dir, kept: earlier?.members ?? [], priorSeconds: earlier?.seconds ?? 0 };
+}
+
+/** `fold_3` or `member_3` for index 2. */
+function memberName(plan: _Plan, index: number): string {
+  return `${plan.prefix}_${index + 1}`;
+}
+
+/** The command that trains member `index` alone. */
+function memberCommand(config: TrainConfig, index: number, dir: string): string {
+  const flag = config.folds > 0 ? `--folds ${config.folds}` : `--ensemble ${config.ensemble}`;
+  return `deno task train ${flag} --member ${index} --out ${dir} (same other flags)`;
+}
+
+/**
+ * `--member I`: trains member I alone into its sub-folder of `config.out` (resuming its
+ * checkpoint, or keeping it when finished); the shared folder's files are the merge's job.
+ */
+async function trainSeparateMember(
+  config: TrainConfig,
+  options: CrossValidateOptions,
+  plan: _Plan,
+  data: TrainingData,
+  started: number,
+): Promise<CrossValidationResult> {
+  const index = options.member!;
+  const total = plan.splits.length;
+  if (!Number.isInteger(index) || index < 0 || index >= total) {
+    throw new RangeError(
+      `--member ${index} is out of range: ${
+        plan.kfold ? `--folds ${total}` : `--ensemble ${total}`
+      } has members 0 to ${total - 1} (0-based, like a Kubernetes job completion index)`,
+    );
+  }
+  if (!config.out) throw new RangeError("--member needs --out DIR, the folder the members share");
+  if (options.log) plan.log = options.log;
+  const dir = config.out;
+  await claimSharedConfig(dir, config);
+  const name = memberName(plan, index);
+  const done = await readMemberResult(join(dir, name));
+  const member = done ?? await trainMember(config, options, data, plan, index, dir, true);
+  if (done) plan.log(`${name} of ${dir} has already finished; nothing to do`);
+  const members = member ? [member] : [];
+  return {
+    dir,
+    method: plan.method,
+    members,
+    ...summaryStats(members),
+    testFile: data.test?.file ?? null,
+    seconds: (performance.now() - started) / 1000,
+    ...(member === null ? { interrupted: true } : {}),
+  };
+}
+
+/**
+ * Writes `train_config.json` into the shared folder, or, when another member wrote it first,
+ * refuses a config that differs from it.
+ */
+async function claimSharedConfig(dir: string, config: TrainConfig): Promise<void> {
+  const path = join(dir, TRAIN_CONFIG_JSON);
+  await Deno.mkdir(dir, { recursive: true });
+  if (await pathExists(join(dir, PROGRESS_JSON))) {
+    throw new Error(
+      `${dir} holds a run trained in one process (${PROGRESS_JSON}); ` +
+        `continue it with 'deno task train --resume ${dir}', or choose another --out`,
+    );
+  }
+  if (!await pathExists(path)) {
+    // Members starting together may each write it; the files are equal or the merge refuses.
+    await writeFileAtomic(path, JSON.stringify(config, null, 2) + "\n");
+    return;
+  }
+  const shared = await readJsonFile<Record<string, unknown>>(path);
+  const here = config as unknown as Record<string, unknown>;
+  const diff = configDifference(shared, here, path, "this command");
+  if (diff !== null) {
+    throw new Error(
+      `the members of ${dir} must share one config, but ${diff}; ` +
+        `give this member the same flags as the others`,
+    );
+  }
 }
 
 /** Trains (or keeps, or resumes) each member in turn, saving `progress.json` after each. */
@@ -238,8 +342,9 @@ async function trainMembers(
       JSON.stringify(progress, null, 2) + "\n",
     );
   };
+  if (members.length === 0 && folder.kept.length === 0) await saveProgress();
   for (let i = 0; i < splits.length; i++) {
-    const name = `${plan.prefix}_${i + 1}`;
+    const name = memberName(plan, i);
     const before = folder.kept.find((m) => m.name === name);
     if (before) {
       log(`\n== ${name} of ${splits.length}: trained in an earlier sitting, kept`);
@@ -247,7 +352,8 @@ async function trainMembers(
       continue;
     }
     const memberStarted = performance.now();
-    const member = await trainMember(config, options, data, plan, i, folder.dir);
+    const resumable = options.resume !== undefined;
+    const member = await trainMember(config, options, data, plan, i, folder.dir, resumable);
     if (member === null) {
       await saveProgress();
       log(
@@ -265,10 +371,14 @@ async function trainMembers(
         (left > 0 ? `; about ${formatSeconds(memberSeconds * left)} for the ${left} left` : ""),
     );
   }
+  await saveProgress(); // also after a merge, whose members were all kept
   return { members, interrupted: false };
 }
 
-/** One member: `trainRun` on its split (resuming its checkpoint); null when it was stopped. */
+/**
+ * One member: `trainRun` on its split (resuming its checkpoint when `resumable` and there is
+ * one); writes its `member_result.json`; null when it was stopped.
+ */
 async function trainMember(
   config: TrainConfig,
   options: CrossValidateOptions,
@@ -276,19 +386,19 @@ async function trainMember(
   plan: _Plan,
   index: number,
   dir: string,
+  resumable: boolean,
 ): Promise<MemberResult | null> {
   const split = plan.splits[index]!;
-  const name = `${plan.prefix}_${index + 1}`;
+  const name = memberName(plan, index);
   const memberDir = join(dir, name);
-  const partial = options.resume !== undefined &&
-    await pathExists(join(memberDir, "train_state.json"));
+  const partial = resumable && await pathExists(join(memberDir, "train_state.json"));
   plan.log(
     `\n== ${name} of ${plan.splits.length}: ${split.train.length} training rows, ` +
       `${split.valid.length} validation rows${partial ? " (resuming its checkpoint)" : ""}`,
   );
   const rows = data.all;
   const result = await trainRun(
-    { ...config, folds: 0, ensemble: 0, out: memberDir, seed: config.seed + index },
+    memberConfig(config, index, memberDir),
     {
       examples: {
         train: split.train.map((r) => rows.at(r)),
@@ -303,7 +413,7 @@ async function trainMember(
   if (result.interrupted) return null;
   const final = result.manifest.metrics.final;
   const last = result.history.at(-1);
-  return {
+  const member: MemberResult = {
     name,
     trainRows: split.train.length,
     validRows: split.valid.length,
@@ -311,6 +421,8 @@ async function trainMember(
     val_acc: final.val_acc ?? last?.val_acc ?? NaN,
     ...(final.test_acc !== undefined ? { test_acc: final.test_acc } : {}),
   };
+  await writeMemberResult(memberDir, member);
+  return member;
 }
 
 /** Writes `ensemble.json` with the members' figures (and the ensemble's test score, if known). */

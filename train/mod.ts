@@ -1,7 +1,8 @@
 /**
  * Training: the config (plain data, presets, typed flags), the loop (`trainRun`), its callbacks
- * (EarlyStopping, ReduceLROnPlateau, optimizer switch, schedules), checkpoints and progress.
- * `cross_validate.ts` builds k-fold and ensembles on `trainRun`. No report/ or predict/ here: the
+ * (EarlyStopping, ReduceLROnPlateau, optimizer switch, schedules), checkpoints and progress, the
+ * temperature fit after training (`fit_calibration.ts`). `cross_validate.ts` builds k-fold and
+ * ensembles on `trainRun`, in one process or one member per process (`ensemble_members.ts`). No report/ or predict/ here: the
  * CLI writes the report after a run.
  *
  * @module
@@ -27,5 +28,7 @@ export * from "./evaluate_examples.ts";
 export * from "./checkpoint.ts";
 export * from "./progress_reporter.ts";
 export * from "./cross_validate.ts";
+export * from "./ensemble_members.ts";
+export * from "./fit_calibration.ts";
 export * from "./training_feed.ts";
 export * from "./worker_training_feed.ts";

@@ -1,7 +1,8 @@
 /**
  * One training run, in named steps read top to bottom: set up (backend, progress, data) → the
  * model (fresh or from a checkpoint) → the callbacks → epochs (steps on the pipeline's batches,
- * validation, callbacks, checkpoint) → finish (best weights, test set, final save). The report is
+ * validation, callbacks, checkpoint) → best weights back → temperature scaling fitted on the
+ * validation split → finish (test set, final save). The report is
  * the CLI's job (cli/train_command.ts), after the run. `deno task train` calls it;
  * k-fold and ensemble training (train/cross_validate.ts) call it once per member.
  *
@@ -12,7 +13,7 @@ import { join } from "node:path";
 import { selectBackend } from "../backend/select_backend.ts";
 import { createModel, resolveModelName } from "../models/create_model.ts";
 import { useFastBatchNormalization } from "../models/batch_normalization.ts";
-import type { Manifest } from "../models/manifest.ts";
+import type { Calibration, Manifest } from "../models/manifest.ts";
 import { saveRun } from "../models/model_io.ts";
 import { AUGMENT_KEYS, type AugmentOptions } from "../pipeline/augment_options.ts";
 import type { Batch } from "../pipeline/types.ts";
@@ -28,6 +29,7 @@ import { createOptimizer, setLearningRate } from "./create_optimizer.ts";
 import { EarlyStopping } from "./early_stopping.ts";
 import { batchTensors } from "./batch_tensors.ts";
 import { evaluateExamples } from "./evaluate_examples.ts";
+import { fitCalibration } from "./fit_calibration.ts";
 import { learningRateAt } from "./learning_rate_at.ts";
 import { type InMemoryExamples, loadTrainingData } from "./load_training_data.ts";
 import { inProcessFeed, type TrainingFeed, type TrainingSummary } from "./training_feed.ts";
@@ -99,7 +101,9 @@ export async function trainRun(
       await options.onEpoch?.(record);
       if (stop) break;
     }
-    const manifest = await finish(run, interrupted);
+    const final = await restoreBest(run, interrupted);
+    if (!interrupted) await calibrate(run);
+    const manifest = await finish(run, interrupted, final);
     const { runDir, state: { history }, data: { testFile } } = run;
     return { runDir, manifest, history, interrupted, testFile };
   } finally {
@@ -126,6 +130,8 @@ interface _Run {
   runDir: string;
   callbacks: _Callbacks;
   augment: AugmentOptions | undefined;
+  /** Fitted after training on the validation split (none without one). */
+  calibration?: Calibration;
 }
 
 interface _Callbacks {
@@ -462,9 +468,9 @@ function maybeSwitchOptimizer(run: _Run, metrics: Record<string, number>): void 
   state.switch = switcher.state;
 }
 
-/** Best weights back, the test set scored, the final save; returns the final manifest. */
-async function finish(run: _Run, interrupted: boolean): Promise<Manifest> {
-  const { state, config, reporter, data } = run;
+/** Restores the best epoch's weights (`restoreBest`); returns the final metrics. */
+async function restoreBest(run: _Run, interrupted: boolean): Promise<Record<string, number>> {
+  const { state, config, reporter } = run;
   const { best, monitor } = run.callbacks;
   const last = state.history.at(-1);
   let final: Record<string, number> = last ? metricsOf(last) : {};
@@ -475,6 +481,39 @@ async function finish(run: _Run, interrupted: boolean): Promise<Manifest> {
       delete final.epoch;
     }
   }
+  return final;
+}
+
+/** Fits temperature scaling on the validation split (the final weights) and prints it. */
+async function calibrate(run: _Run): Promise<void> {
+  const { data, reporter } = run;
+  if (data.sizes.valid === 0) return;
+  const batches = run.feed.batches("valid", { batchSize: 500 });
+  const fit = await fitCalibration(run.model, batches, { numClasses: data.numClasses });
+  if (fit === null) return;
+  const c = fit.calibration;
+  if (c.atBound) {
+    reporter.info(
+      `warning: the temperature fit ended at its bound (T ${fit.fitted.toPrecision(3)}) on ` +
+        `${c.rows} validation rows, too few or too easy to calibrate on; keeping T 1`,
+    );
+  }
+  reporter.info(
+    `calibration: temperature ${c.temperature.toFixed(3)} on ${c.rows} validation rows; ` +
+      `ECE ${c.eceBefore.toFixed(4)} → ${c.eceAfter.toFixed(4)}, ` +
+      `NLL ${c.nllBefore.toFixed(4)} → ${c.nllAfter.toFixed(4)}`,
+  );
+  run.calibration = c;
+}
+
+/** The test set scored, the final save; returns the final manifest. */
+async function finish(
+  run: _Run,
+  interrupted: boolean,
+  metrics: Record<string, number>,
+): Promise<Manifest> {
+  const { state, reporter, data } = run;
+  let final = metrics;
   if (!interrupted && data.testFile !== null) {
     const batches = run.feed.batches("test", { batchSize: 500 });
     const test = await evaluateExamples(run.model, batches, { numClasses: data.numClasses });
@@ -514,6 +553,7 @@ function manifestFor(run: _Run, metrics: Manifest["metrics"]): Manifest {
     versions: { deno: Deno.version.deno, tfjs: tf.version.tfjs, digits: DIGITS_VERSION },
     createdAt: new Date().toISOString(),
     epochsCompleted: run.state.epoch,
+    ...(run.calibration ? { calibration: run.calibration } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { ChartSpec } from "../render_chart_svg.ts";
-import type { ReliabilityBin } from "../reliability_bins.ts";
+import type { ReliabilityBin } from "../../common/reliability_bins.ts";
 
 /** Options of `reliabilityDiagram`. */
 export interface ReliabilityDiagramOptions {

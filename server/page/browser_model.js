@@ -1,7 +1,7 @@
 // The page's in-browser mode: loads tfjs (the copy served beside this file, never a CDN) on first
 // use, then the run's model.json + weights (every member of an ensemble), and predicts on this
-// device. The answer is the server's: the mean of the members' softmax, then the run's
-// temperature, softmax(log p / T), when the manifest records one.
+// device. The answer is the server's (predict/mean_softmax.ts): each member's softmax with its own
+// temperature, softmax(log p / T) when its manifest records one, then the mean over members.
 
 /** Probabilities are clipped to this before the log, so log p stays finite. */
 const MIN_PROBABILITY = 1e-30;
@@ -18,7 +18,7 @@ function loadTf() {
 /**
  * Loads the model that `model/index.json` describes.
  *
- * @param {{ members: string[], inputShape: number[], calibration: { temperature: number } | null }} index
+ * @param {{ members: string[], inputShape: number[], temperatures: number[] }} index
  * @param {string} base the URL of `model/` (member paths are relative to it)
  * @param {Record<string, string>} headers sent with every model file request (a bearer token)
  * @returns {Promise<{ backend: string, predict: (x: Float32Array) => Promise<Float32Array> }>}
@@ -32,19 +32,19 @@ export async function loadBrowserModel(index, base, headers) {
     ),
   );
   const [h, w, c] = index.inputShape;
-  const temperature = index.calibration?.temperature ?? 1;
+  const temperatures = index.members.map((_, i) => index.temperatures?.[i] ?? 1);
   /** @param {Float32Array} x one image, row-major, in [0, 1] */
   const predict = async (x) => {
     const probs = tf.tidy(() => {
       const input = tf.tensor4d(x, [1, h, w, c]);
       let sum;
-      for (const model of models) {
-        const out = model.predict(input);
+      models.forEach((model, i) => {
+        const p = model.predict(input);
+        const t = temperatures[i];
+        const out = t === 1 ? p : tf.softmax(tf.log(tf.clipByValue(p, MIN_PROBABILITY, 1)).div(t));
         sum = sum === undefined ? out : tf.add(sum, out);
-      }
-      const mean = tf.div(sum, models.length);
-      if (temperature === 1) return mean;
-      return tf.softmax(tf.log(tf.clipByValue(mean, MIN_PROBABILITY, 1)).div(temperature));
+      });
+      return tf.div(sum, models.length);
     });
     try {
       return await probs.data();

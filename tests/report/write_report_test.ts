@@ -85,3 +85,23 @@ Deno.test("writeInspectPlots writes the label distribution, pixel histogram and 
   assert.equal(grid.width, 5 * 28 * 3 + 4 * 4);
   assert.equal(grid.height, 10 * 28 * 3 + 9 * 4);
 });
+
+Deno.test("writeRunReport shows the ECE before and after and both reliability diagrams of a calibrated run", async () => {
+  const dir = join(root, "calibrated");
+  await Deno.mkdir(dir);
+  for (const f of ["model.json", "weights.bin", "manifest.json"]) {
+    await Deno.copyFile(join(run, f), join(dir, f));
+  }
+  const manifest = JSON.parse(await Deno.readTextFile(join(dir, "manifest.json")));
+  manifest.calibration = { method: "temperature", temperature: 2, atBound: false };
+  await Deno.writeTextFile(join(dir, "manifest.json"), JSON.stringify(manifest));
+  const { html: path, plots } = await writeRunReport(dir, { data: labelled });
+  const html = await Deno.readTextFile(path);
+  const section = html.split('<section id="calibration">')[1]!.split("</section>")[0]!;
+  assert.match(section, /fitted on the validation split: T = 2\.000/);
+  const [before, after] = [...section.matchAll(/<b>(\d+\.\d\d)%<\/b>/g)].map((m) => Number(m[1]));
+  assert.ok(before !== undefined && after !== undefined && before !== after, section.slice(0, 400));
+  assert.match(section, /Before temperature scaling/);
+  assert.match(section, /After temperature scaling/);
+  assert.ok(plots.some((p) => p.endsWith("reliability_diagram.png")));
+});

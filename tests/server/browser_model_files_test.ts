@@ -54,14 +54,17 @@ Deno.test("browserModelFiles reads the manifest's temperature and refuses a bad 
   }
 });
 
-Deno.test("browserModelFiles prefers the ensemble's own temperature over its members'", async () => {
+Deno.test("browserModelFiles lists each member's own temperature, 1 where none is recorded", async () => {
   const dir = await makeEnsembleFolder();
   try {
-    const path = join(dir, "ensemble.json");
-    const ensemble = JSON.parse(await Deno.readTextFile(path));
-    ensemble.calibration = { method: "temperature", temperature: 2 };
-    await Deno.writeTextFile(path, JSON.stringify(ensemble));
-    assert.equal((await browserModelFiles(dir, true)).index.calibration?.temperature, 2);
+    const path = join(dir, "a", "manifest.json");
+    const manifest = JSON.parse(await Deno.readTextFile(path));
+    manifest.calibration = { method: "temperature", temperature: 2 };
+    await Deno.writeTextFile(path, JSON.stringify(manifest));
+    const { index } = await browserModelFiles(dir, true);
+    assert.deepEqual(index.members, ["a/model.json", "b/model.json"]);
+    assert.deepEqual(index.temperatures, [2, 1]);
+    assert.equal(index.calibration?.temperature, 2);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

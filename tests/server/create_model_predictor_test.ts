@@ -3,6 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import { selectBackend } from "../../backend/select_backend.ts";
 import { loadRun } from "../../models/model_io.ts";
 import { createModelPredictor } from "../../server/create_model_predictor.ts";
+import { applyTemperature } from "../../common/apply_temperature.ts";
 import { FIXTURE_MODEL, mnistTest } from "./_fixture.ts";
 
 Deno.test("createModelPredictor answers the model's probabilities and leaves no tensor behind", async () => {
@@ -26,4 +27,41 @@ Deno.test("createModelPredictor answers the model's probabilities and leaves no 
   x.fill(0);
   await predict(x, 5);
   assert.deepEqual(probs, copy);
+});
+
+Deno.test("createModelPredictor answers the calibrated probabilities of a run with a temperature", async () => {
+  await selectBackend("wasm");
+  const dir = await Deno.makeTempDir({ prefix: "digits-calibrated-" });
+  for (const f of ["model.json", "weights.bin", "manifest.json"]) {
+    await Deno.copyFile(`${FIXTURE_MODEL}/${f}`, `${dir}/${f}`);
+  }
+  const manifest = JSON.parse(await Deno.readTextFile(`${dir}/manifest.json`));
+  manifest.calibration = {
+    method: "temperature",
+    temperature: 2.5,
+    fittedOn: "validation",
+    rows: 100,
+    nllBefore: 0.3,
+    nllAfter: 0.2,
+    eceBefore: 0.05,
+    eceAfter: 0.02,
+    bins: 15,
+    atBound: false,
+  };
+  await Deno.writeTextFile(`${dir}/manifest.json`, JSON.stringify(manifest));
+  const run = await loadRun(dir);
+  assert.deepEqual(run.temperatures, [2.5]);
+  const { pixels } = mnistTest(3);
+  const x = new Float32Array(3 * 784);
+  pixels.forEach((p, i) => x.set(Array.from(p, (v) => v / 255), i * 784));
+  const before = tf.memory().numTensors;
+  const probs = await createModelPredictor(run)(x, 3);
+  assert.equal(tf.memory().numTensors, before, "no tensor outlives a call");
+  const raw = tf.tidy(() =>
+    (run.models[0]!.predict(tf.tensor4d(x, [3, 28, 28, 1])) as tf.Tensor).dataSync()
+  );
+  const expected = applyTemperature(raw, 10, 2.5);
+  probs.forEach((p, i) => assert.ok(Math.abs(p - expected[i]!) < 1e-5, `value ${i}`));
+  assert.ok(Math.max(...probs) < Math.max(...raw), "T > 1 softens the top probability");
+  run.models.forEach((m) => m.dispose());
 });

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { applyTemperature } from "../../../report/apply_temperature.ts";
+import { applyTemperature } from "../../../common/apply_temperature.ts";
 import { reliabilityDiagram } from "../../../report/charts/reliability_diagram.ts";
-import { expectedCalibrationError } from "../../../report/expected_calibration_error.ts";
-import { fitTemperature } from "../../../report/fit_temperature.ts";
-import { reliabilityBins } from "../../../report/reliability_bins.ts";
+import { expectedCalibrationError } from "../../../common/expected_calibration_error.ts";
+import { fitTemperature } from "../../../common/fit_temperature.ts";
+import { reliabilityBins } from "../../../common/reliability_bins.ts";
 import { renderChartSvg } from "../../../report/render_chart_svg.ts";
 import { svgToPng } from "../../../report/svg_to_png.ts";
-import { syntheticPredictions } from "../_calibration_fixture.ts";
+import { syntheticPredictions } from "../../common/_calibration_fixture.ts";
 
 Deno.test("reliabilityDiagram renders before/after temperature scaling to SVG and PNG", async () => {
   const data = syntheticPredictions({ rows: 3000, sharpen: 2.5, seed: 9 });

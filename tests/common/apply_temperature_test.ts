@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { applyTemperature } from "../../report/apply_temperature.ts";
+import { applyTemperature } from "../../common/apply_temperature.ts";
 import { syntheticPredictions } from "./_calibration_fixture.ts";
 
 const argmax = (row: ArrayLike<number>) => {

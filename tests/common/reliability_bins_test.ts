@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { DEFAULT_CALIBRATION_BINS, reliabilityBins } from "../../report/reliability_bins.ts";
+import { DEFAULT_CALIBRATION_BINS, reliabilityBins } from "../../common/reliability_bins.ts";
 import { syntheticPredictions } from "./_calibration_fixture.ts";
 
 Deno.test("reliabilityBins makes 15 equal-width bins by default that hold every row once", () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { expectedCalibrationError } from "../../report/expected_calibration_error.ts";
+import { expectedCalibrationError } from "../../common/expected_calibration_error.ts";
 import { syntheticPredictions } from "./_calibration_fixture.ts";
 
 Deno.test("expectedCalibrationError weighs each bin's gap by its share of rows", () => {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { applyTemperature } from "../../report/apply_temperature.ts";
-import { expectedCalibrationError } from "../../report/expected_calibration_error.ts";
-import { fitTemperature } from "../../report/fit_temperature.ts";
+import { applyTemperature } from "../../common/apply_temperature.ts";
+import { expectedCalibrationError } from "../../common/expected_calibration_error.ts";
+import { fitTemperature } from "../../common/fit_temperature.ts";
 import { logLoss } from "../../common/log_loss.ts";
 import { mnistSlice } from "../predict/_tiny_run.ts";
 import { syntheticPredictions } from "./_calibration_fixture.ts";

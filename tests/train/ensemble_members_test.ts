@@ -1,0 +1,135 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { configDifference } from "../../train/ensemble_members.ts";
+import { mnistSlice, tempDir, writeCsv } from "../predict/_tiny_run.ts";
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+const root = await tempDir();
+const csv = join(root, "train.csv");
+await writeCsv(csv, await mnistSlice(0, 600, "train"), "train");
+/** A tiny run that is reproducible across processes: logreg on wasm, 2 epochs of 480 rows. */
+const FLAGS = ["--data", csv, "--model", "logreg", "--epochs", "2", "--backend", "wasm"];
+
+/** `deno run main.ts train ...` in its own process; resolves to its exit code and output. */
+async function train(...args: string[]): Promise<{ code: number; out: string }> {
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, "train", ...args],
+    env: { DIGITS_CACHE_DIR: join(root, "cache") },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder();
+  return { code, out: text.decode(stdout) + text.decode(stderr) };
+}
+
+async function assertTrained(p: Promise<{ code: number; out: string }>): Promise<string> {
+  const { code, out } = await p;
+  assert.equal(code, 0, out);
+  return out;
+}
+
+/** Parsed JSON of `path` without the keys that hold times, dates and the folder's own path. */
+async function stable(path: string): Promise<unknown> {
+  return JSON.parse(
+    await Deno.readTextFile(path),
+    (key, value) => ["seconds", "createdAt", "out", "dir"].includes(key) ? undefined : value,
+  );
+}
+
+async function assertSameEnsemble(a: string, b: string, members: string[]): Promise<void> {
+  for (const file of ["ensemble.json", "progress.json", "train_config.json"]) {
+    assert.deepEqual(await stable(join(b, file)), await stable(join(a, file)), file);
+  }
+  for (const m of members) {
+    const [x, y] = [join(a, m, "weights.bin"), join(b, m, "weights.bin")];
+    assert.deepEqual(await Deno.readFile(y), await Deno.readFile(x), `${m}/weights.bin`);
+    assert.deepEqual(
+      await stable(join(b, m, "manifest.json")),
+      await stable(join(a, m, "manifest.json")),
+      `${m}/manifest.json`,
+    );
+  }
+}
+
+Deno.test("train --ensemble N --member I in separate processes, merged with --resume, equals one process", async () => {
+  const ens = ["--ensemble", "3", "--valid-split", "0.2"];
+  const one = join(root, "one"), shared = join(root, "shared");
+  await assertTrained(train(...FLAGS, ...ens, "--out", one));
+  const outs = await Promise.all(
+    [0, 1, 2].map((i) =>
+      assertTrained(train(...FLAGS, ...ens, "--member", String(i), "--out", shared))
+    ),
+  );
+  assert.match(outs[2]!, /member 2 of .* done; once every member is: deno task train --resume/);
+  await assert.rejects(
+    Deno.stat(join(shared, "progress.json")),
+    "members write no shared progress",
+  );
+  await assertTrained(train("--resume", shared));
+  await assertSameEnsemble(one, shared, ["member_1", "member_2", "member_3"]);
+  // Each member carries its own calibration, fitted on its own validation split.
+  const m1 = JSON.parse(await Deno.readTextFile(join(shared, "member_1", "manifest.json")));
+  assert.equal(m1.calibration.rows, 120);
+});
+
+Deno.test("train --folds K --member I and the merge give the same folder as one process", async () => {
+  const folds = ["--folds", "2"];
+  const one = join(root, "folds-one"), shared = join(root, "folds-shared");
+  await assertTrained(train(...FLAGS, ...folds, "--out", one));
+  for (const i of [1, 0]) {
+    await assertTrained(train(...FLAGS, ...folds, "--member", String(i), "--out", shared));
+  }
+  await assertTrained(train("--resume", shared));
+  await assertSameEnsemble(one, shared, ["fold_1", "fold_2"]);
+});
+
+Deno.test("train --member refuses an index out of range, an incomplete merge and differing configs", async () => {
+  const ens = ["--ensemble", "2", "--valid-split", "0.2"];
+  const dir = join(root, "bad");
+  const range = await train(...FLAGS, ...ens, "--member", "2", "--out", dir);
+  assert.equal(range.code, 2);
+  assert.match(range.out, /--member 2 is out of range: --ensemble 2 has members 0 to 1/);
+  const noOut = await train(...FLAGS, ...ens, "--member", "0");
+  assert.match(noOut.out, /--member needs --out DIR/);
+
+  await assertTrained(train(...FLAGS, ...ens, "--member", "0", "--out", dir));
+  const incomplete = await train("--resume", dir);
+  assert.equal(incomplete.code, 1);
+  assert.match(incomplete.out, /cannot merge .*: 1 of 2 members are missing/);
+  assert.match(incomplete.out, /member_2 \(not trained\): deno task train --ensemble 2 --member 1/);
+  await assert.rejects(Deno.stat(join(dir, "ensemble.json")), "nothing is half-written");
+
+  const other = await train(...FLAGS, ...ens, "--lr", "0.5", "--member", "1", "--out", dir);
+  assert.equal(other.code, 1);
+  assert.match(
+    other.out,
+    /must share one config, but lr is 0\.002 in .*train_config\.json but 0\.5/,
+  );
+
+  // A member that got past the shared-config check with other settings is caught by the merge.
+  await assertTrained(train(...FLAGS, ...ens, "--member", "1", "--out", dir));
+  const path = join(dir, "member_2", "manifest.json");
+  const manifest = JSON.parse(await Deno.readTextFile(path));
+  manifest.config.epochs = 5;
+  await Deno.writeTextFile(path, JSON.stringify(manifest));
+  const differ = await train("--resume", dir);
+  assert.equal(differ.code, 1);
+  assert.match(differ.out, /trained with different configs \(epochs is 5 in .*member_2.* but 2 in/);
+});
+
+Deno.test("train --member rerun on an unfinished member resumes it; on a finished one does nothing", async () => {
+  const ens = ["--ensemble", "2", "--valid-split", "0.2"];
+  const dir = join(root, "rerun");
+  await assertTrained(train(...FLAGS, ...ens, "--member", "0", "--out", dir));
+  const again = await assertTrained(train(...FLAGS, ...ens, "--member", "0", "--out", dir));
+  assert.match(again, /member_1 of .* has already finished; nothing to do/);
+  // Unfinished: the member's result file is gone, as when its job died after a checkpoint.
+  await Deno.remove(join(dir, "member_1", "member_result.json"));
+  const resumed = await assertTrained(train(...FLAGS, ...ens, "--member", "0", "--out", dir));
+  assert.match(resumed, /resuming its checkpoint/);
+});
+
+Deno.test("configDifference ignores display keys and names the first differing key", () => {
+  assert.equal(configDifference({ a: 1, out: "x" }, { a: 1, out: "y" }, "A", "B"), null);
+  assert.equal(configDifference({ a: 1 }, {}, "A", "B"), "a is 1 in A but unset in B");
+});
