@@ -31,6 +31,11 @@ export interface Manifest {
   createdAt: string;
   /** Epochs completed (for --resume). */
   epochsCompleted: number;
+  /**
+   * The defaults derived from the data (train/derive_training_defaults.ts), when the run used
+   * them: the line the run printed and the config values they set.
+   */
+  derived?: { line: string; values: Record<string, unknown> };
 }
 
 /** `ensemble.json` in an ensemble folder: the members (sub-folders), averaged by softmax. */
