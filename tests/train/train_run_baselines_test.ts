@@ -43,7 +43,9 @@ async function roundTrip(model: string, extra: string[] = []) {
     submission,
   ]);
   assert.equal(predicted.code, 0, predicted.err);
-  const labels = (await Deno.readTextFile(TEST)).trim().split("\n").map((l) => +l.split(",").at(-1)!);
+  const labels = (await Deno.readTextFile(TEST)).trim().split("\n").map((l) =>
+    +l.split(",").at(-1)!
+  );
   const rows = (await Deno.readTextFile(submission)).trim().split("\n").slice(1);
   const correct = rows.filter((r, i) => Number(r.split(",")[1]) === labels[i]).length;
   return { out, manifest, accuracy: report.accuracy, predictedAccuracy: correct / rows.length };

@@ -12,7 +12,7 @@ const FORMAT = ["--no-header", "--label-column", "last", "--pixel-max", "16"];
 
 Deno.test("deno task train on the 300-row 8×8 fixture with only the format flags derives its defaults and scores ≥85%", async () => {
   const out = await Deno.makeTempDir();
-  const { code, out: printed } = await cli([
+  const { code } = await cli([
     "train",
     "--data",
     join(FIXTURE, "train.csv"),
@@ -36,7 +36,6 @@ Deno.test("deno task train on the 300-row 8×8 fixture with only the format flag
   assert.equal(manifest.epochsCompleted, 200);
   const acc = manifest.metrics.final.test_acc!;
   assert.ok(acc >= 0.85, `test accuracy ${acc} on the 100 fixture test rows`);
-  void printed;
   await Deno.remove(out, { recursive: true });
 });
 
@@ -97,7 +96,10 @@ Deno.test("loadTrainingData with a derive request splits 1,200 8×8 rows stratif
 
 Deno.test("deriveTrainingDefaults leaves the bare MNIST run as it is (compact-cnn for auto, nothing else)", () => {
   const base = resolveConfig();
-  const derived = deriveTrainingDefaults({ rows: 60000, height: 28, width: 28, numClasses: 10 }, base);
+  const derived = deriveTrainingDefaults(
+    { rows: 60000, height: 28, width: 28, numClasses: 10 },
+    base,
+  );
   const { model, ...rest } = derived.values;
   assert.equal(model, "compact-cnn");
   assert.deepEqual({ ...base, ...rest }, base);

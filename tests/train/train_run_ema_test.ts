@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { selectBackend } from "../../backend/select_backend.ts";
 import { createModel } from "../../models/create_model.ts";
 import { loadRun } from "../../models/model_io.ts";
