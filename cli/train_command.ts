@@ -14,7 +14,6 @@ import { CONFIG_FIELDS, type TrainConfig } from "../train/config.ts";
 import { PRESETS } from "../train/presets.ts";
 import { resolveConfig } from "../train/resolve_config.ts";
 import type { DeriveRequest } from "../train/load_training_data.ts";
-import { modelTrainingDefaults } from "../train/model_training_defaults.ts";
 import { TRAINING_DEFAULTS_HELP } from "../train/training_defaults_help.ts";
 
 /** One line for the command list. */
@@ -84,10 +83,10 @@ saves a checkpoint; continue with --resume RUN_DIR.
 Presets (laid over the defaults; a bare 'deno task train' uses 'default'):
 ${presetHelp()}
 
-${TRAINING_DEFAULTS_HELP}
-
 Config keys (every key is a flag; --no-X turns a boolean off; [value] is what a bare run uses):
 ${configHelp()}
+
+${TRAINING_DEFAULTS_HELP}
 
 Examples:
   deno task train
@@ -142,6 +141,8 @@ export async function configFromArgs(
   const preset = stringFlag(values, "preset");
   let config = resolveConfig({ ...(preset ? { preset } : {}), ...(file ? { file } : {}), flags });
   const explicit = explicitKeys(file, flags);
+  // Loaded here, not at the top: the zoo loads tfjs, which `train --help` must not.
+  const { modelTrainingDefaults } = await import("../train/model_training_defaults.ts");
   config = { ...config, ...modelTrainingDefaults(config, explicit) };
   // Issue 12: the defaults that fit the data, with the default preset only (a named preset's
   // keys count as chosen) and never on --resume (the saved config is the run's).
