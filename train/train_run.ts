@@ -173,9 +173,12 @@ async function setUp(config: TrainConfig, options: TrainRunOptions): Promise<_Ru
       values: data.derived.values as Record<string, unknown>,
     };
   }
+  // A fitted model (knn) makes one pass, whatever the epochs say.
+  const fits = options.resume === undefined &&
+    MODEL_ZOO[resolveModelName(config.model, [data.height, data.width, 1])]?.training === "fit";
   const reporter = new ProgressReporter({
     mode: options.progress ?? ProgressReporter.modeFor(config.json),
-    epochs: config.epochs,
+    epochs: fits ? 1 : config.epochs,
     ...(options.write ? { write: options.write } : {}),
   });
   if (derived) reporter.info(derived.line);
