@@ -13,6 +13,8 @@ import { type FlagSpec, parseFlags, stringFlag } from "./parse_flags.ts";
 import { CONFIG_FIELDS, type TrainConfig } from "../train/config.ts";
 import { PRESETS } from "../train/presets.ts";
 import { resolveConfig } from "../train/resolve_config.ts";
+import type { DeriveRequest } from "../train/load_training_data.ts";
+import { TRAINING_DEFAULTS_HELP } from "../train/training_defaults_help.ts";
 
 /** One line for the command list. */
 export const summary = "train a model (default: the embedded MNIST, no arguments needed)";
@@ -89,6 +91,8 @@ ${presetHelp()}
 Config keys (every key is a flag; --no-X turns a boolean off; [value] is what a bare run uses):
 ${configHelp()}
 
+${TRAINING_DEFAULTS_HELP}
+
 Examples:
   deno task train
   deno task train --model deotte --preset best
@@ -121,7 +125,15 @@ function flagSpec(): Record<string, FlagSpec> {
  */
 export async function configFromArgs(
   args: string[],
-): Promise<{ config: TrainConfig; resume?: string; member?: number; listModels: boolean }> {
+): Promise<
+  {
+    config: TrainConfig;
+    resume?: string;
+    member?: number;
+    listModels: boolean;
+    derive?: DeriveRequest;
+  }
+> {
   const { values } = parseFlags(args, flagSpec(), "train");
   const flags: Record<string, unknown> = {};
   for (const key of Object.keys(CONFIG_FIELDS)) {
@@ -141,10 +153,20 @@ export async function configFromArgs(
     file = await savedConfig(resume);
   }
   const preset = stringFlag(values, "preset");
-  const config = resolveConfig({ ...(preset ? { preset } : {}), ...(file ? { file } : {}), flags });
+  let config = resolveConfig({ ...(preset ? { preset } : {}), ...(file ? { file } : {}), flags });
+  const explicit = explicitKeys(file, flags);
+  // Loaded here, not at the top: the zoo loads tfjs, which `train --help` must not.
+  const { modelTrainingDefaults } = await import("../train/model_training_defaults.ts");
+  config = { ...config, ...modelTrainingDefaults(config, explicit) };
+  // Issue 12: the defaults that fit the data, with the default preset only (a named preset's
+  // keys count as chosen) and never on --resume (the saved config is the run's).
+  const derive = resume === undefined && (preset === undefined || preset === "default")
+    ? { explicit: [...explicit], presetEpochs: resolveConfig().epochs }
+    : undefined;
   const member = memberFlag(stringFlag(values, "member"), config, resume);
   return {
     config,
+    ...(derive ? { derive } : {}),
     ...(resume !== undefined ? { resume } : {}),
     ...(member !== undefined ? { member } : {}),
     listModels: values["list-models"] === true,
@@ -184,6 +206,20 @@ function memberFlag(
     );
   }
   return index;
+}
+
+/** The config keys the user set: flags and a `--config` file's keys (camelCase). */
+function explicitKeys(
+  file: { values: unknown } | undefined,
+  flags: Record<string, unknown>,
+): Set<string> {
+  const keys = new Set(Object.keys(flags));
+  if (typeof file?.values === "object" && file.values !== null) {
+    for (const key of Object.keys(file.values)) {
+      keys.add(key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()));
+    }
+  }
+  return keys;
 }
 
 function readConfigFile(path: string): Promise<unknown> {
@@ -229,7 +265,7 @@ export function formatConfig(config: TrainConfig): string {
 
 /** Runs `deno task train`. */
 export async function run(args: string[]): Promise<number> {
-  const { config, resume, member, listModels } = await configFromArgs(args);
+  const { config, resume, member, listModels, derive } = await configFromArgs(args);
   if (listModels) {
     const { listModels, summarizeModel } = await import("../models/list_models.ts");
     // With --model NAME: that model's layers, like Keras' summary(); otherwise the whole zoo.
@@ -278,6 +314,7 @@ export async function run(args: string[]): Promise<number> {
     const { trainRun } = await import("../train/train_run.ts");
     const result = await trainRun(config, {
       signal: controller.signal,
+      ...(derive ? { derive } : {}),
       ...(resume !== undefined ? { resume } : {}),
       ...(config.json
         ? { write: (t: string) => Deno.stdout.writeSync(new TextEncoder().encode(t)) }

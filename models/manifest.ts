@@ -36,6 +36,11 @@ export interface Manifest {
    * runs saved before calibration existed, or runs without a validation split).
    */
   calibration?: Calibration;
+  /**
+   * The defaults derived from the data (train/derive_training_defaults.ts), when the run used
+   * them: the line the run printed and the config values they set.
+   */
+  derived?: { line: string; values: Record<string, unknown> };
 }
 
 /** How a run's softmax outputs are calibrated: `softmax(log p / temperature)`. */

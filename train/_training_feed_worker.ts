@@ -39,7 +39,7 @@ function fail(err: unknown, id?: number): void {
 async function open(request: Extract<_FeedRequest, { type: "open" }>): Promise<void> {
   try {
     const started = performance.now();
-    feed = inProcessFeed(await loadTrainingData(request.config));
+    feed = inProcessFeed(await loadTrainingData(request.config, undefined, request.derive));
     busy += (performance.now() - started) / 1000;
     post({ type: "ready", summary: feed.summary, busy });
   } catch (err) {

@@ -90,6 +90,11 @@ export interface TrainConfig {
   patience: number;
   /** At the end, keep the weights of the best epoch rather than of the last. */
   restoreBest: boolean;
+  /**
+   * Decay of an exponential moving average of the weights (0: off; e.g. 0.999): validation,
+   * best/ and the saved model use the averaged weights (train/weight_average.ts).
+   */
+  ema: number;
   // --- augmentation (pipeline/augment_options.ts) -----------------------------------------------
   /** Augmentation preset: none, light, standard or strong; the six values below override it. */
   augment: string;
@@ -271,6 +276,13 @@ export const CONFIG_FIELDS: { readonly [K in keyof TrainConfig]: ConfigField } =
     help: "EarlyStopping patience in epochs (0: off)",
   },
   restoreBest: { type: "boolean", default: true, help: "end with the best epoch's weights" },
+  ema: {
+    type: "number",
+    default: 0,
+    min: 0,
+    max: 0.99999,
+    help: "weight EMA decay, e.g. 0.999 (0: off); validates and saves the averaged weights",
+  },
   augment: {
     type: "string",
     default: "none",

@@ -9,6 +9,16 @@ import { TakeStream } from "../pipeline/take_stream.ts";
 import type { Example } from "../pipeline/types.ts";
 import type { TrainConfig } from "./config.ts";
 import { DataFingerprint } from "./data_fingerprint.ts";
+import { deriveTrainingDefaults, type TrainingDefaults } from "./derive_training_defaults.ts";
+
+/**
+ * Asks `loadTrainingData` to derive the defaults from the rows it reads (the default preset only):
+ * the keys the user set (flags, `--config`), which are never changed, and the preset's epochs.
+ */
+export interface DeriveRequest {
+  explicit: string[];
+  presetEpochs: number;
+}
 
 /**
  * Rows of one cached source that a run reads: the cache's rows kept `select[i]` times each (all
@@ -40,6 +50,8 @@ export interface TrainingData {
   fingerprint: { files: string[]; rows: number; sha256: string };
   /** Where the data came from, for the log. */
   description: string;
+  /** The defaults derived from the rows (asked for with a `DeriveRequest`), or null. */
+  derived: TrainingDefaults | null;
 }
 
 /** Rows given in memory instead of files (`trainRun`'s `examples` option: k-fold, ensembles). */
@@ -69,15 +81,32 @@ interface _Source {
 export async function loadTrainingData(
   config: TrainConfig,
   injected?: InMemoryExamples,
+  derive?: DeriveRequest,
 ): Promise<TrainingData> {
   const format = formatOptions(config);
   const source = injected ? memorySource(injected.train, config.limit) : await fileSource(config);
   const { all, fingerprint } = await firstPass(source);
-  const { train, valid } = await validationSplit(config, format, source.cache, injected);
-  const test = await testRows(config, format, source.testFile, injected);
   const csv = source.format();
   const { height, width } = imageShape(all.at(0).pixels.length, csv);
+  const validFile = config.valid !== "" && !injected?.valid
+    ? await readRows([config.valid], format)
+    : null;
+  let derived: TrainingDefaults | null = null;
+  if (derive !== undefined && injected === undefined) {
+    // Issue 12: the defaults that fit the data, laid over the config before the split.
+    const shape = { rows: all.size, height, width, numClasses: countClasses(csv, [all]) };
+    derived = deriveTrainingDefaults(
+      validFile ? { ...shape, validRows: validFile.size } : shape,
+      config,
+      new Set(derive.explicit),
+      derive.presetEpochs,
+    );
+    config = { ...config, ...derived.values };
+  }
+  const { train, valid } = validationSplit(config, source.cache, injected, validFile);
+  const test = await testRows(config, format, source.testFile, injected);
   return {
+    derived,
     all,
     train,
     valid,
@@ -154,15 +183,15 @@ async function firstPass(
 }
 
 /** The training rows and the validation rows: given, a `--valid` file, or a seeded split. */
-async function validationSplit(
+function validationSplit(
   config: TrainConfig,
-  format: CsvFormatOptions,
   cache: CachedStream<Example>,
   injected: InMemoryExamples | undefined,
-): Promise<{ train: RowSet; valid: RowSet | null }> {
+  validFile: RowSet | null,
+): { train: RowSet; valid: RowSet | null } {
   const all: RowSet = { source: cache, select: null, size: cache.size };
   if (injected?.valid) return { train: all, valid: inMemory(injected.valid) };
-  if (config.valid !== "") return { train: all, valid: await readRows([config.valid], format) };
+  if (validFile !== null) return { train: all, valid: validFile };
   const labels = Array.from({ length: cache.size }, (_, i) => cache.at(i).label);
   const split = splitRows(labels, config.validSplit, {
     seed: config.seed,

@@ -16,7 +16,7 @@ import { useFastBatchNormalization } from "../models/batch_normalization.ts";
 import type { Calibration, Manifest } from "../models/manifest.ts";
 import { saveRun } from "../models/model_io.ts";
 import { AUGMENT_KEYS, type AugmentOptions } from "../pipeline/augment_options.ts";
-import type { Batch } from "../pipeline/types.ts";
+import type { Batch, Example } from "../pipeline/types.ts";
 import {
   BEST_DIR,
   readCheckpoint,
@@ -39,6 +39,14 @@ import { OptimizerSwitch } from "./optimizer_switch.ts";
 import { type EpochRecord, type ProgressMode, ProgressReporter } from "./progress_reporter.ts";
 import { ReduceLrOnPlateau } from "./reduce_lr_on_plateau.ts";
 import { runDirName } from "./run_dir_name.ts";
+import { MODEL_ZOO } from "../models/model_zoo.ts";
+import { svmScoresModel } from "../models/svm.ts";
+import { categoricalHingeLoss } from "./categorical_hinge_loss.ts";
+import { describeTrainingDefaults } from "./describe_training_defaults.ts";
+import { readEmaState, saveEmaState } from "./ema_checkpoint.ts";
+import { fitKnn } from "./fit_knn.ts";
+import type { DeriveRequest } from "./load_training_data.ts";
+import { WeightAverage } from "./weight_average.ts";
 
 /** The version recorded in every manifest. */
 export const DIGITS_VERSION = "0.1.0";
@@ -57,6 +65,11 @@ export interface TrainRunOptions {
   progress?: ProgressMode;
   /** Where progress goes (default stdout). */
   write?: (text: string) => void;
+  /**
+   * Derive the defaults from the rows read (issue 12; the CLI asks for it with the default preset
+   * only). Ignored with `examples` and with `resume`.
+   */
+  derive?: DeriveRequest;
 }
 
 /** What a run leaves behind. */
@@ -89,7 +102,9 @@ export async function trainRun(
   const run = await setUp(config, options);
   try {
     let interrupted = false;
-    for (let epoch = run.state.epoch; epoch < config.epochs; epoch++) {
+    if (run.fitted) await endEpoch(run, await validate(run, 0, run.fitted));
+    const epochs = run.fitted ? 0 : run.config.epochs;
+    for (let epoch = run.state.epoch; epoch < epochs; epoch++) {
       const pass = await trainEpoch(run, epoch);
       if (pass.interrupted) {
         await saveInterrupted(run, epoch, pass.steps);
@@ -108,6 +123,7 @@ export async function trainRun(
     return { runDir, manifest, history, interrupted, testFile };
   } finally {
     run.feed.close();
+    run.ema?.dispose();
     run.model.dispose();
     run.optimizer.dispose();
   }
@@ -125,6 +141,14 @@ interface _Run {
   inputShape: [number, number, number];
   modelName: string;
   model: tf.LayersModel;
+  /** What the optimizer steps train: `model`, or an svm's class scores (the hinge loss). */
+  trainee: tf.LayersModel;
+  /** The exponential moving average of the weights (`--ema`), or null. */
+  ema: WeightAverage | null;
+  /** For a model fitted instead of trained (knn): the one pass the fit stands for; else null. */
+  fitted: _Pass | null;
+  /** The derived defaults (printed line and values) when the run used them. */
+  derived: Manifest["derived"] | null;
   optimizer: tf.Optimizer;
   state: TrainState;
   runDir: string;
@@ -145,13 +169,25 @@ interface _Callbacks {
 /** Backend, progress display, data, model and optimizer, callbacks. */
 async function setUp(config: TrainConfig, options: TrainRunOptions): Promise<_Run> {
   const backend = await selectBackend(config.backend);
+  const feed = await openFeed(config, options);
+  const data = feed.summary;
+  let derived: _Run["derived"] = null;
+  if (data.derived) {
+    config = { ...config, ...data.derived.values };
+    derived = {
+      line: describeTrainingDefaults(data.derived, config),
+      values: data.derived.values as Record<string, unknown>,
+    };
+  }
+  // A fitted model (knn) makes one pass, whatever the epochs say.
+  const fits = options.resume === undefined &&
+    MODEL_ZOO[resolveModelName(config.model, [data.height, data.width, 1])]?.training === "fit";
   const reporter = new ProgressReporter({
     mode: options.progress ?? ProgressReporter.modeFor(config.json),
-    epochs: config.epochs,
+    epochs: fits ? 1 : config.epochs,
     ...(options.write ? { write: options.write } : {}),
   });
-  const feed = await openFeed(config, options.examples);
-  const data = feed.summary;
+  if (derived) reporter.info(derived.line);
   const inputShape: [number, number, number] = [data.height, data.width, 1];
   reporter.info(`backend ${backend.name} (${backend.reason})`);
   reporter.info(
@@ -162,7 +198,7 @@ async function setUp(config: TrainConfig, options: TrainRunOptions): Promise<_Ru
   );
   let created: Awaited<ReturnType<typeof createOrResume>>;
   try {
-    created = await createOrResume(config, data, inputShape, options.resume, reporter);
+    created = await createOrResume(config, feed, inputShape, options.resume, reporter);
   } catch (err) {
     feed.close();
     throw err;
@@ -171,10 +207,14 @@ async function setUp(config: TrainConfig, options: TrainRunOptions): Promise<_Ru
   const runDir = options.resume ?? (config.out || runDirName(modelName));
   const optimizer = createOptimizer(state.optimizer, state.lr, config.momentum);
   await restoreOptimizer(optimizer);
-  model.compile({ optimizer, loss: "categoricalCrossentropy", metrics: ["accuracy"] });
+  const trainee = compileTrainee(model, modelName, optimizer);
   reporter.info(`model ${modelName}: ${model.countParams().toLocaleString("en-US")} parameters`);
   reporter.info(`run folder ${runDir}`);
   return {
+    trainee,
+    ema: await createEma(config, model, options.resume, reporter),
+    fitted: created.fitted,
+    derived,
     config,
     options,
     backend,
@@ -195,7 +235,7 @@ async function setUp(config: TrainConfig, options: TrainRunOptions): Promise<_Ru
 /** A fresh model and state, or the model, state and optimizer of `resume`'s checkpoint. */
 async function createOrResume(
   config: TrainConfig,
-  data: TrainingSummary,
+  feed: TrainingFeed,
   inputShape: [number, number, number],
   resume: string | undefined,
   reporter: ProgressReporter,
@@ -204,24 +244,33 @@ async function createOrResume(
   modelName: string;
   state: TrainState;
   restoreOptimizer: (o: tf.Optimizer) => Promise<void>;
+  fitted: _Pass | null;
 }> {
+  const data = feed.summary;
   if (resume === undefined) {
     const modelName = resolveModelName(config.model, inputShape);
+    const fresh = { state: freshState(config), restoreOptimizer: () => Promise.resolve() };
+    if (MODEL_ZOO[modelName]?.training === "fit") {
+      const { model, pass } = await fitFromFeed(config, feed, inputShape, reporter);
+      return { model, modelName, fitted: pass, ...fresh };
+    }
     const model = createModel(modelName, {
       inputShape,
       numClasses: data.numClasses,
       seed: config.seed,
     });
-    return {
-      model,
-      modelName,
-      state: freshState(config),
-      restoreOptimizer: () => Promise.resolve(),
-    };
+    return { model, modelName, fitted: null, ...fresh };
   }
   useFastBatchNormalization();
   const checkpoint = await readCheckpoint(resume);
   if (checkpoint.warning) reporter.info(`warning: ${checkpoint.warning}`);
+  if (MODEL_ZOO[checkpoint.manifest.architecture]?.training === "fit") {
+    checkpoint.model.dispose();
+    throw new TypeError(
+      `cannot resume ${resume}: a ${checkpoint.manifest.architecture} model is fitted in one ` +
+        `pass, not trained in epochs; train it again without --resume`,
+    );
+  }
   if (checkpoint.manifest.inputShape.join("x") !== inputShape.join("x")) {
     checkpoint.model.dispose();
     throw new TypeError(
@@ -235,6 +284,93 @@ async function createOrResume(
     modelName: checkpoint.manifest.architecture,
     state: checkpoint.state,
     restoreOptimizer: checkpoint.restoreOptimizer,
+    fitted: null,
+  };
+}
+
+/**
+ * Compiles what the optimizer steps train: for an svm (`training: "hinge"`), its class scores
+ * with the multi-class hinge loss (the weights are shared with `model`, which is what gets
+ * evaluated and saved); for every other model, the model itself with cross-entropy.
+ */
+function compileTrainee(
+  model: tf.LayersModel,
+  modelName: string,
+  optimizer: tf.Optimizer,
+): tf.LayersModel {
+  const hinge = MODEL_ZOO[modelName]?.training === "hinge";
+  const trainee = hinge ? svmScoresModel(model) : model;
+  trainee.compile({
+    optimizer,
+    loss: hinge ? categoricalHingeLoss : "categoricalCrossentropy",
+    metrics: ["accuracy"],
+  });
+  if (hinge) model.compile({ optimizer, loss: "categoricalCrossentropy", metrics: ["accuracy"] });
+  return trainee;
+}
+
+/**
+ * The weight average of `--ema` (null when 0), started at the model's weights, or continued from
+ * the checkpoint's `ema.bin` on `--resume`.
+ */
+async function createEma(
+  config: TrainConfig,
+  model: tf.LayersModel,
+  resume: string | undefined,
+  reporter: ProgressReporter,
+): Promise<WeightAverage | null> {
+  if (!(config.ema > 0)) return null;
+  const ema = new WeightAverage(model, { decay: config.ema });
+  const saved = resume === undefined ? null : await readEmaState(resume);
+  if (saved !== null) {
+    ema.restore(saved);
+    reporter.info(`EMA ${config.ema}: continuing the average (${saved.updates} updates)`);
+  } else reporter.info(`EMA ${config.ema}: validating and saving the averaged weights`);
+  return ema;
+}
+
+/**
+ * Fits a `knn` model (`training: "fit"`) on the training rows, read back from the feed unshuffled
+ * and unaugmented; returns it with the pass its record reports (the leave-one-out accuracy of the
+ * chosen vote temperature stands for the training accuracy; there is no training loss).
+ */
+async function fitFromFeed(
+  config: TrainConfig,
+  feed: TrainingFeed,
+  inputShape: [number, number, number],
+  reporter: ProgressReporter,
+): Promise<{ model: tf.LayersModel; pass: _Pass }> {
+  const started = performance.now();
+  const rows: Example[] = [];
+  for await (const batch of feed.batches("train", { batchSize: 500 })) {
+    const pixels = batch.height * batch.width;
+    for (let r = 0; r < batch.size; r++) {
+      const image = new Uint8Array(pixels);
+      // Batches hold pixels / 255; the rows were bytes, so rounding gives them back exactly.
+      for (let p = 0; p < pixels; p++) image[p] = Math.round(batch.x[r * pixels + p]! * 255);
+      rows.push({ pixels: image, label: batch.y[r]!, source: { file: "<train>", line: r + 1 } });
+    }
+  }
+  const fit = fitKnn(rows, { inputShape, numClasses: feed.summary.numClasses, seed: config.seed });
+  reporter.info(
+    `knn: stored ${fit.rows.toLocaleString("en-US")} of ${rows.length.toLocaleString("en-US")} ` +
+      `training rows, vote temperature ${fit.temperature.toPrecision(3)} ` +
+      `(leave-one-out accuracy ${fit.looAccuracy.toFixed(4)})`,
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const acc = Number.isFinite(fit.looAccuracy) ? fit.looAccuracy : 0;
+  return {
+    model: fit.model,
+    pass: {
+      seen: rows.length,
+      lossSum: 0,
+      accSum: acc * rows.length,
+      steps: 0,
+      started,
+      seconds,
+      interrupted: false,
+      busyBefore: feed.busySeconds() ?? 0,
+    },
   };
 }
 
@@ -332,12 +468,16 @@ async function trainEpoch(run: _Run, epoch: number): Promise<_Pass> {
 }
 
 /** The pipeline in a Worker (files, `workerPrefetch`) or in this thread (rows in memory). */
-async function openFeed(
-  config: TrainConfig,
-  examples: InMemoryExamples | undefined,
-): Promise<TrainingFeed> {
-  if (examples === undefined && config.workerPrefetch) return await openWorkerFeed(config);
-  return inProcessFeed(await loadTrainingData(config, examples));
+async function openFeed(config: TrainConfig, options: TrainRunOptions): Promise<TrainingFeed> {
+  const { examples } = options;
+  // No derivation on --resume (the saved config is the run's) nor for rows given in memory.
+  const derive = examples === undefined && options.resume === undefined
+    ? options.derive
+    : undefined;
+  if (examples === undefined && config.workerPrefetch) {
+    return await openWorkerFeed(config, undefined, derive);
+  }
+  return inProcessFeed(await loadTrainingData(config, examples, derive));
 }
 
 /** One optimizer step at the scheduled learning rate; returns the batch's loss and accuracy. */
@@ -358,11 +498,12 @@ async function trainStep(
   const { x, y } = batchTensors(batch, run.data.numClasses);
   let out: number[];
   try {
-    out = (await run.model.trainOnBatch(x, y)) as number[];
+    out = (await run.trainee.trainOnBatch(x, y)) as number[];
   } finally {
     x.dispose();
     y.dispose();
   }
+  run.ema?.update();
   const [loss, acc] = [out[0]!, out[1]!];
   if (!Number.isFinite(loss)) {
     throw new RangeError(
@@ -385,16 +526,17 @@ async function saveInterrupted(run: _Run, epoch: number, steps: number): Promise
     manifest: manifestFor(run, { final: {}, best: bestMetrics(run) }),
     state: { ...run.state, interrupted: true },
   });
+  if (run.ema) await saveEmaState(run.runDir, run.ema);
 }
 
 /** Scores the validation rows and writes the epoch's record into the history. */
 async function validate(run: _Run, epoch: number, pass: _Pass): Promise<EpochRecord> {
   const { data, state } = run;
-  const val = data.sizes.valid > 0
-    ? await evaluateExamples(run.model, run.feed.batches("valid", { batchSize: 500 }), {
+  const score = () =>
+    evaluateExamples(run.model, run.feed.batches("valid", { batchSize: 500 }), {
       numClasses: data.numClasses,
-    })
-    : null;
+    });
+  const val = data.sizes.valid > 0 ? await (run.ema ? run.ema.withAveraged(score) : score()) : null;
   const busy = run.feed.busySeconds();
   const seconds = (performance.now() - pass.started) / 1000;
   const record: EpochRecord = {
@@ -436,7 +578,11 @@ async function endEpoch(run: _Run, record: EpochRecord): Promise<boolean> {
     manifest,
     state: { ...state, interrupted: false },
   });
-  if (improved) await saveRun(join(run.runDir, BEST_DIR), run.model, manifest);
+  if (run.ema) await saveEmaState(run.runDir, run.ema);
+  if (improved) {
+    const saveBest = () => saveRun(join(run.runDir, BEST_DIR), run.model, manifest);
+    await (run.ema ? run.ema.withAveraged(saveBest) : saveBest());
+  }
   if (stop) {
     reporter.info(`EarlyStopping: ${monitor} has not improved for ${config.patience} epochs`);
   }
@@ -449,7 +595,8 @@ function maybeSwitchOptimizer(run: _Run, metrics: Record<string, number>): void 
   if (switcher.onEpochEnd(metrics, state.epoch)) {
     const lr = config.switchLr > 0 ? config.switchLr : state.lr;
     const next = createOptimizer(switcher.to, lr, config.momentum);
-    run.model.optimizer = next;
+    run.trainee.optimizer = next;
+    if (run.trainee !== run.model) run.model.optimizer = next;
     run.optimizer.dispose();
     run.optimizer = next;
     run.reporter.info(
@@ -474,12 +621,19 @@ async function restoreBest(run: _Run, interrupted: boolean): Promise<Record<stri
   const { best, monitor } = run.callbacks;
   const last = state.history.at(-1);
   let final: Record<string, number> = last ? metricsOf(last) : {};
+  let restored = false;
   if (!interrupted && config.restoreBest && last && best.state.bestEpoch !== last.epoch) {
     if (await restoreBestWeights(run.runDir, run.model)) {
       reporter.info(`restored the weights of epoch ${best.state.bestEpoch} (best ${monitor})`);
       final = { ...bestMetrics(run) } as Record<string, number>;
       delete final.epoch;
+      restored = true; // best/ was saved with the averaged weights already
     }
+  }
+  if (!interrupted && run.ema && !restored) {
+    // The saved model holds the averaged weights (they were what validation scored).
+    run.ema.swapIn();
+    reporter.info(`using the averaged weights (EMA ${config.ema}, ${run.ema.updates} updates)`);
   }
   return final;
 }
@@ -554,6 +708,7 @@ function manifestFor(run: _Run, metrics: Manifest["metrics"]): Manifest {
     createdAt: new Date().toISOString(),
     epochsCompleted: run.state.epoch,
     ...(run.calibration ? { calibration: run.calibration } : {}),
+    ...(run.derived ? { derived: run.derived } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import { AUTO_MODEL_RULES } from "./choose_auto_model.ts";
+import { AUTO_MODEL_RULES } from "./auto_model_rules.ts";
 import { MIN_AUGMENT_SIDE } from "./derive_augmentation.ts";
 import { MAX_DERIVED_EPOCHS, MIN_TRAINING_STEPS } from "./derive_epochs.ts";
 import {

@@ -20,6 +20,8 @@ export interface TrainingSummary {
   sizes: Record<RowSetName, number>;
   /** The labelled file of the test rows, or null. */
   testFile: string | null;
+  /** The defaults derived from the rows, when the run asked for them (else null). */
+  derived: TrainingData["derived"];
 }
 
 /**
@@ -52,6 +54,7 @@ export function summarize(data: TrainingData): TrainingSummary {
       test: data.test?.rows.size ?? 0,
     },
     testFile: data.test?.file ?? null,
+    derived: data.derived,
   };
 }
 
@@ -68,7 +71,7 @@ export function summarize(data: TrainingData): TrainingSummary {
  * const feed = inProcessFeed({
  *   all: source, train: { source, select: Uint8Array.of(1, 0, 1), size: 2 }, valid: null, test: null,
  *   height: 2, width: 2, pixelMax: 255, numClasses: 3,
- *   fingerprint: { files: [], rows: 3, sha256: "" }, description: "3 rows",
+ *   fingerprint: { files: [], rows: 3, sha256: "" }, description: "3 rows", derived: null,
  * });
  * const batches = await Array.fromAsync(feed.batches("train", { batchSize: 8 }));
  * assert.deepEqual([...batches[0]!.y], [0, 2]);

@@ -1,5 +1,6 @@
 import type { Batch } from "../pipeline/types.ts";
 import type { TrainConfig } from "./config.ts";
+import type { DeriveRequest } from "./load_training_data.ts";
 import type {
   FeedBatchOptions,
   RowSetName,
@@ -9,7 +10,7 @@ import type {
 
 /** Messages to the feed worker (`_training_feed_worker.ts`). */
 export type _FeedRequest =
-  | { type: "open"; config: TrainConfig }
+  | { type: "open"; config: TrainConfig; derive?: DeriveRequest }
   | { type: "batches"; id: number; set: RowSetName; options: FeedBatchOptions; credit: number }
   | { type: "credit"; id: number; credit: number }
   | { type: "cancel"; id: number };
@@ -43,7 +44,11 @@ export function _liveFeedWorkers(): number {
  * feed.close();
  * ```
  */
-export async function openWorkerFeed(config: TrainConfig, prefetch = 4): Promise<TrainingFeed> {
+export async function openWorkerFeed(
+  config: TrainConfig,
+  prefetch = 4,
+  derive?: DeriveRequest,
+): Promise<TrainingFeed> {
   const worker = new Worker(new URL("./_training_feed_worker.ts", import.meta.url), {
     type: "module",
   });
@@ -77,7 +82,9 @@ export async function openWorkerFeed(config: TrainConfig, prefetch = 4): Promise
       else if (reply.type === "error") reject(errorOf(reply));
     };
     listeners.add(listener);
-    worker.postMessage({ type: "open", config } satisfies _FeedRequest);
+    worker.postMessage(
+      { type: "open", config, ...(derive ? { derive } : {}) } satisfies _FeedRequest,
+    );
   }).catch((err) => {
     close();
     throw err;

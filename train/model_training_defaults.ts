@@ -1,0 +1,32 @@
+import { MODEL_ZOO } from "../models/model_zoo.ts";
+import type { TrainConfig } from "./config.ts";
+
+/** The learning rate an `svm` trains with unless one is given: the hinge loss on raw pixels. */
+export const HINGE_LR = 1e-2;
+
+/**
+ * Config values a model's training kind calls for, under the user's keys (`explicit`: flags and
+ * `--config`): an `svm` (`training: "hinge"`) starts at lr 1e-2 and follows `val_acc` (its
+ * softmax loss says little about its margins). Other models: nothing.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { resolveConfig } from "./resolve_config.ts";
+ * import { modelTrainingDefaults } from "./model_training_defaults.ts";
+ * const config = resolveConfig({ flags: { model: "svm" } });
+ * assert.deepEqual(modelTrainingDefaults(config, new Set(["model"])), { lr: 0.01, monitor: "val_acc" });
+ * assert.deepEqual(modelTrainingDefaults(config, new Set(["model", "lr", "monitor"])), {});
+ * ```
+ */
+export function modelTrainingDefaults(
+  config: Readonly<TrainConfig>,
+  explicit: ReadonlySet<string>,
+): Partial<TrainConfig> {
+  const values: Partial<TrainConfig> = {};
+  if (MODEL_ZOO[config.model]?.training === "hinge") {
+    if (!explicit.has("lr")) values.lr = HINGE_LR;
+    if (!explicit.has("monitor")) values.monitor = "val_acc";
+  }
+  return values;
+}
