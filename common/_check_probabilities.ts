@@ -6,7 +6,16 @@
  * @module
  */
 
-/** Throws unless `probs` holds `labels.length` rows of `numClasses` finite values in [0, 1]. */
+/**
+ * How far above 1 a probability may be: a float32 softmax (or knn's vote, a matmul of a softmax
+ * with one-hot labels) can round a certain class to 1 + a few ulps (1.0000001 was seen).
+ */
+const ROUNDING = 1e-5;
+
+/**
+ * Throws unless `probs` holds `labels.length` rows of `numClasses` finite values in [0, 1] (up to
+ * float32 rounding above 1).
+ */
 export function _checkProbabilities(
   caller: string,
   probs: ArrayLike<number>,
@@ -30,7 +39,7 @@ export function _checkProbabilities(
   }
   for (let i = 0; i < probs.length; i++) {
     const p = probs[i]!;
-    if (!(p >= 0 && p <= 1)) {
+    if (!(p >= 0 && p <= 1 + ROUNDING)) {
       const row = Math.floor(i / numClasses);
       throw new RangeError(
         `${caller}: row ${row + 1}, class ${i % numClasses} has probability ${p}; ` +

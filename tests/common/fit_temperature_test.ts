@@ -99,3 +99,14 @@ Deno.test("fitTemperature names the row of a bad label or probability", () => {
   assert.throws(() => fitTemperature(new Float32Array([0.5, 0.5]), [0, 1], 2), /expected 4/);
   assert.throws(() => fitTemperature(new Float32Array([]), [], 2), /at least one/);
 });
+
+Deno.test("fitTemperature takes float32 rounding above 1 (knn's vote gave 1.0000001), not 1.01", () => {
+  const probs = new Float32Array([1.0000001, 0, 0.3, 0.7, 0.6, 0.4]);
+  assert.ok(probs[0]! > 1, "the fixture must hold a value above 1");
+  const fit = fitTemperature(probs, [0, 1, 1], 2);
+  assert.ok(Number.isFinite(fit.temperature) && fit.nllAfter <= fit.nllBefore);
+  assert.throws(
+    () => fitTemperature(new Float32Array([1.01, 0, 0.3, 0.7]), [0, 1], 2),
+    /row 1, class 0 has probability 1\.00999/,
+  );
+});
