@@ -11,6 +11,7 @@
  * ms on a 56×56 input, 1.0–1.6 → 0.07–0.12 ms on 28×28 (compact-cnn's first pool).
  */
 import * as tf from "@tensorflow/tfjs";
+import { _poolInfo } from "./_pool_info.ts";
 import { _DNNL, _DNNL_SIZES } from "./_dnnl_abi.ts";
 import type { _ArgSpec, _DnnlLibrary, _DnnlPrimitive, _PrimitiveSpec } from "./_dnnl.ts";
 import { _allFloat32, _alloc, _f32, type _NativeKernel, _output } from "./_kernel_types.ts";
@@ -20,17 +21,6 @@ type Shape4 = [number, number, number, number];
 
 /** Workspaces of recent training-mode MaxPool outputs, by the output's dataId. */
 const workspaceByOutput = new WeakMap<object, { input: object; workspace: Uint8Array }>();
-
-function poolInfo(shape: number[], attrs: tf.NamedAttrMap): Info {
-  return tf.backend_util.computePool2DInfo(
-    shape as Shape4,
-    attrs.filterSize as number | [number, number],
-    attrs.strides as number | [number, number],
-    1,
-    attrs.pad as "same" | "valid" | number | tf.backend_util.ExplicitPadding,
-    attrs.dimRoundingMode as "floor" | "round" | "ceil" | undefined,
-  );
-}
 
 function supported(x: tf.TensorInfo, info: Info): boolean {
   const p = info.padInfo;
@@ -133,7 +123,7 @@ export function _dnnlMaxPoolKernels(d: _DnnlLibrary): _NativeKernel[] {
       kernelFunc: (args, fallback) => {
         const { x } = args.inputs as { x: tf.TensorInfo };
         if (x.shape.length !== 4) return fallback(args);
-        const info = poolInfo(x.shape, args.attrs ?? {});
+        const info = _poolInfo(x.shape, args.attrs ?? {});
         if (!supported(x, info)) return fallback(args);
         const training = recordingGradients();
         const prim = forwardPrimitive(d, info, training);
@@ -157,7 +147,7 @@ export function _dnnlMaxPoolKernels(d: _DnnlLibrary): _NativeKernel[] {
       kernelFunc: (args, fallback) => {
         const { dy, input, output } = args.inputs as Record<string, tf.TensorInfo>;
         if (!_allFloat32(dy) || input!.shape.length !== 4) return fallback(args);
-        const info = poolInfo(input!.shape, args.attrs ?? {});
+        const info = _poolInfo(input!.shape, args.attrs ?? {});
         if (!supported(input!, info)) return fallback(args);
         const prim = d.primitive(key("bwd", info), () => backwardSpec(d, info));
         if (prim === undefined) return fallback(args);

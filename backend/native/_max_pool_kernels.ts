@@ -6,6 +6,7 @@
  * a compare-and-branch mispredict constantly (3× slower).
  */
 import * as tf from "@tensorflow/tfjs";
+import { _poolInfo } from "./_pool_info.ts";
 import {
   _allFloat32,
   _alloc,
@@ -20,17 +21,6 @@ type Shape4 = [number, number, number, number];
 
 /** Argmax records of recent MaxPool outputs, keyed by the output's dataId (dropped with it). */
 const argmaxByOutput = new WeakMap<object, { input: object; argmax: Int32Array }>();
-
-function poolInfo(shape: number[], attrs: tf.NamedAttrMap): Info {
-  return tf.backend_util.computePool2DInfo(
-    shape as Shape4,
-    attrs.filterSize as number | [number, number],
-    attrs.strides as number | [number, number],
-    1,
-    attrs.pad as "same" | "valid" | number | tf.backend_util.ExplicitPadding,
-    attrs.dimRoundingMode as "floor" | "round" | "ceil" | undefined,
-  );
-}
 
 /**
  * For every output element, the index in `x` of its window's first maximum, or -1 for a window
@@ -128,7 +118,7 @@ export function _maxPoolKernels(): _NativeKernel[] {
       kernelFunc: (args, fallback) => {
         const { x } = args.inputs as { x: tf.TensorInfo };
         if (!_allFloat32(x) || x.shape.length !== 4) return fallback(args);
-        const info = poolInfo(x.shape, args.attrs ?? {});
+        const info = _poolInfo(x.shape, args.attrs ?? {});
         const xv = _f32(args.backend, x);
         const size = tf.util.sizeFromShape(info.outShape);
         const recording = recordingGradients();
@@ -158,7 +148,7 @@ export function _maxPoolKernels(): _NativeKernel[] {
         const argmax = cached !== undefined && cached.input === input!.dataId &&
             cached.argmax.length === dyv.length
           ? cached.argmax
-          : argmaxPool(_f32(args.backend, input!), poolInfo(input!.shape, args.attrs ?? {}));
+          : argmaxPool(_f32(args.backend, input!), _poolInfo(input!.shape, args.attrs ?? {}));
         const dx = _allocZeroed(args.backend, tf.util.sizeFromShape(input!.shape));
         for (let i = 0; i < argmax.length; i++) {
           const a = argmax[i]!;

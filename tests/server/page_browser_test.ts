@@ -6,9 +6,8 @@
 import assert from "node:assert/strict";
 import { startServer } from "../../server/start_server.ts";
 import { FIXTURE_IMAGES, FIXTURE_MODEL } from "./_fixture.ts";
+import { CHROMIUM, CHROMIUM_AVAILABLE as available, launchChromium } from "./_chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const available = await Deno.stat(CHROMIUM).then(() => true, () => false);
 if (!available) {
   console.log(
     `SKIPPED page_browser_test: ${CHROMIUM} is missing (install it with 'apt-get install -y chromium')`,
@@ -33,7 +32,6 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    const { chromium } = await import("playwright-core");
     const server = await startServer({
       modelDir: FIXTURE_MODEL,
       host: "127.0.0.1",
@@ -43,18 +41,7 @@ Deno.test({
       batchTimeoutMs: 0,
       maxBodyBytes: 1024 * 1024,
     });
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-sync",
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 900, height: 640 } });
       const external: string[] = [];
