@@ -3,6 +3,7 @@ import { batchNormalization } from "./batch_normalization.ts";
 import type { ModelConfig } from "./model_config.ts";
 import { _sameReluConv } from "./_same_relu_conv.ts";
 import { _LayerSeeds, _requireInputSize } from "./_layer_seeds.ts";
+import { _softmaxOutput } from "./_softmax_output.ts";
 
 /**
  * `compact-cnn` (the default for MNIST-sized inputs; not from a seed notebook): three blocks of
@@ -40,10 +41,6 @@ export function createCompactCnn(config: ModelConfig): tf.Sequential {
   model.add(
     tf.layers.dense({ units: 128, activation: "relu", kernelInitializer: seeds.heNormal() }),
   );
-  model.add(tf.layers.dense({
-    units: config.numClasses,
-    activation: "softmax",
-    kernelInitializer: seeds.glorotUniform(),
-  }));
+  model.add(_softmaxOutput(config.numClasses, seeds.glorotUniform()));
   return model;
 }

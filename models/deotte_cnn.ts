@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { batchNormalization } from "./batch_normalization.ts";
 import type { ModelConfig } from "./model_config.ts";
 import { _LayerSeeds, _requireInputSize } from "./_layer_seeds.ts";
+import { _softmaxOutput } from "./_softmax_output.ts";
 
 /**
  * `deotte` (Chris Deotte's Kaggle kernel, 0.99757 as a 15-model ensemble):
@@ -45,10 +46,6 @@ export function createDeotteCnn(config: ModelConfig): tf.Sequential {
   convBn(128, 4);
   model.add(tf.layers.flatten());
   model.add(tf.layers.dropout({ rate: 0.4 }));
-  model.add(tf.layers.dense({
-    units: config.numClasses,
-    activation: "softmax",
-    kernelInitializer: seeds.glorotUniform(),
-  }));
+  model.add(_softmaxOutput(config.numClasses, seeds.glorotUniform()));
   return model;
 }

@@ -3,6 +3,7 @@ import { batchNormalization } from "./batch_normalization.ts";
 import type { ModelConfig } from "./model_config.ts";
 import { _sameReluConv } from "./_same_relu_conv.ts";
 import { _LayerSeeds, _requireInputSize } from "./_layer_seeds.ts";
+import { _softmaxOutput } from "./_softmax_output.ts";
 
 /**
  * `digits8-cnn`, for 8×8 digits and other small glyphs: Conv 32, Conv 32 (3×3 "same", ReLU,
@@ -39,10 +40,6 @@ export function createDigits8Cnn(config: ModelConfig): tf.Sequential {
     tf.layers.dense({ units: 128, activation: "relu", kernelInitializer: seeds.heNormal() }),
   );
   model.add(tf.layers.dropout({ rate: 0.5 }));
-  model.add(tf.layers.dense({
-    units: config.numClasses,
-    activation: "softmax",
-    kernelInitializer: seeds.glorotUniform(),
-  }));
+  model.add(_softmaxOutput(config.numClasses, seeds.glorotUniform()));
   return model;
 }

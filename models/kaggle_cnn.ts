@@ -3,6 +3,7 @@ import { batchNormalization } from "./batch_normalization.ts";
 import type { ModelConfig } from "./model_config.ts";
 import { _sameReluConv } from "./_same_relu_conv.ts";
 import { _LayerSeeds, _requireInputSize } from "./_layer_seeds.ts";
+import { _softmaxOutput } from "./_softmax_output.ts";
 
 /**
  * `kaggle-cnn` (seed notebook 000): Conv 64 5×5 + MaxPool + BatchNorm; Conv 128 3×3 ×2 + MaxPool +
@@ -47,10 +48,6 @@ export function createKaggleCnn(config: ModelConfig): tf.Sequential {
   model.add(
     tf.layers.dense({ units: 256, activation: "elu", kernelInitializer: seeds.heNormal() }),
   );
-  model.add(tf.layers.dense({
-    units: config.numClasses,
-    activation: "softmax",
-    kernelInitializer: seeds.glorotUniform(),
-  }));
+  model.add(_softmaxOutput(config.numClasses, seeds.glorotUniform()));
   return model;
 }

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ModelConfig } from "./model_config.ts";
 import { _LayerSeeds } from "./_layer_seeds.ts";
+import { _softmaxOutput } from "./_softmax_output.ts";
 
 /**
  * `logreg`: softmax regression on the raw pixels (Flatten, one Dense softmax layer). The baseline
@@ -19,10 +20,6 @@ export function createLogreg(config: ModelConfig): tf.Sequential {
   const seeds = new _LayerSeeds(config.seed);
   const model = tf.sequential({ name: "logreg" });
   model.add(tf.layers.flatten({ inputShape: config.inputShape }));
-  model.add(tf.layers.dense({
-    units: config.numClasses,
-    activation: "softmax",
-    kernelInitializer: seeds.glorotUniform(),
-  }));
+  model.add(_softmaxOutput(config.numClasses, seeds.glorotUniform()));
   return model;
 }

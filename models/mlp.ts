@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ModelConfig } from "./model_config.ts";
 import { _LayerSeeds } from "./_layer_seeds.ts";
+import { _softmaxOutput } from "./_softmax_output.ts";
 
 /**
  * `mlp`: a fully connected network on the raw pixels: Flatten, Dense 256 ReLU, Dropout 0.2,
@@ -23,10 +24,6 @@ export function createMlp(config: ModelConfig): tf.Sequential {
     model.add(tf.layers.dense({ units, activation: "relu", kernelInitializer: seeds.heNormal() }));
     model.add(tf.layers.dropout({ rate: 0.2 }));
   }
-  model.add(tf.layers.dense({
-    units: config.numClasses,
-    activation: "softmax",
-    kernelInitializer: seeds.glorotUniform(),
-  }));
+  model.add(_softmaxOutput(config.numClasses, seeds.glorotUniform()));
   return model;
 }

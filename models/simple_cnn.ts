@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { ModelConfig } from "./model_config.ts";
 import { _sameReluConv } from "./_same_relu_conv.ts";
 import { _LayerSeeds, _requireInputSize } from "./_layer_seeds.ts";
+import { _softmaxOutput } from "./_softmax_output.ts";
 
 /**
  * `simple-cnn` (seed notebook 002): Conv 32 5×5, Conv 32 5×5, MaxPool, Dropout 0.25; Conv 64 3×3,
@@ -34,10 +35,6 @@ export function createSimpleCnn(config: ModelConfig): tf.Sequential {
     tf.layers.dense({ units: 256, activation: "relu", kernelInitializer: seeds.glorotUniform() }),
   );
   model.add(tf.layers.dropout({ rate: 0.5 }));
-  model.add(tf.layers.dense({
-    units: config.numClasses,
-    activation: "softmax",
-    kernelInitializer: seeds.glorotUniform(),
-  }));
+  model.add(_softmaxOutput(config.numClasses, seeds.glorotUniform()));
   return model;
 }

@@ -3,6 +3,7 @@ import { batchNormalization } from "./batch_normalization.ts";
 import type { ModelConfig } from "./model_config.ts";
 import { _sameReluConv } from "./_same_relu_conv.ts";
 import { _LayerSeeds, _requireInputSize } from "./_layer_seeds.ts";
+import { _softmaxOutput } from "./_softmax_output.ts";
 
 /**
  * `small-cnn` (seed notebook 003): Conv 32 3×3 + BatchNorm + MaxPool; Conv 64 5×5 + BatchNorm;
@@ -43,10 +44,6 @@ export function createSmallCnn(config: ModelConfig): tf.Sequential {
   model.add(
     tf.layers.dense({ units: 32, activation: "relu", kernelInitializer: seeds.heNormal() }),
   );
-  model.add(tf.layers.dense({
-    units: config.numClasses,
-    activation: "softmax",
-    kernelInitializer: seeds.glorotUniform(),
-  }));
+  model.add(_softmaxOutput(config.numClasses, seeds.glorotUniform()));
   return model;
 }

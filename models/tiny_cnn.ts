@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { ModelConfig } from "./model_config.ts";
 import { _sameReluConv } from "./_same_relu_conv.ts";
 import { _LayerSeeds, _requireInputSize } from "./_layer_seeds.ts";
+import { _softmaxOutput } from "./_softmax_output.ts";
 
 /**
  * `tiny-cnn` (seed notebook 004, made for the 8×8 UCI optdigits): Conv 16, 32, 64 (3×3, "same"),
@@ -32,10 +33,6 @@ export function createTinyCnn(config: ModelConfig): tf.Sequential {
   for (const units of [128, 512]) {
     model.add(tf.layers.dense({ units, activation: "relu", kernelInitializer: seeds.heNormal() }));
   }
-  model.add(tf.layers.dense({
-    units: config.numClasses,
-    activation: "softmax",
-    kernelInitializer: seeds.glorotUniform(),
-  }));
+  model.add(_softmaxOutput(config.numClasses, seeds.glorotUniform()));
   return model;
 }

@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { batchNormalization } from "./batch_normalization.ts";
 import type { ModelConfig } from "./model_config.ts";
 import { _LayerSeeds, _requireInputSize } from "./_layer_seeds.ts";
+import { _softmaxOutput } from "./_softmax_output.ts";
 
 /**
  * `wide-cnn` (seed notebook 001): Conv 256 → 512 → 1024 (3×3, "same", no bias), each followed by
@@ -39,10 +40,6 @@ export function createWideCnn(config: ModelConfig): tf.Sequential {
     tf.layers.dense({ units: 128, activation: "relu", kernelInitializer: seeds.heNormal() }),
   );
   model.add(tf.layers.flatten());
-  model.add(tf.layers.dense({
-    units: config.numClasses,
-    activation: "softmax",
-    kernelInitializer: seeds.glorotUniform(),
-  }));
+  model.add(_softmaxOutput(config.numClasses, seeds.glorotUniform()));
   return model;
 }
