@@ -11,6 +11,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   data: () => import("./data_command.ts"),
   bench: () => import("./bench_command.ts"),
   export: () => import("./export_command.ts"),
+  ensemble: () => import("./ensemble_command.ts"),
 };
 
 const USAGE = `digits: train, evaluate and serve handwritten-digit recognizers
@@ -26,6 +27,7 @@ Commands:
   data       write the embedded MNIST as Kaggle CSVs; shard and split CSV files
   bench      benchmarks: pipeline (default), train, serve
   export     write a static site that runs a saved model in each visitor's browser
+  ensemble   combine run folders trained separately into one ensemble folder
 
 Run 'deno task <command> --help' for a command's options.`;
 
