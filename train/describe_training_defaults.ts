@@ -1,3 +1,4 @@
+import { MODEL_ZOO } from "../models/model_zoo.ts";
 import type { TrainConfig } from "./config.ts";
 import type { TrainingDefaults } from "./derive_training_defaults.ts";
 
@@ -25,7 +26,12 @@ export function describeTrainingDefaults(
   config: Readonly<TrainConfig>,
 ): string {
   const n = (v: number) => v.toLocaleString("en-US");
-  const parts = [`${n(config.epochs)} epochs (about ${n(_twoDigits(derived.steps))} steps)`];
+  const fitted = MODEL_ZOO[config.model]?.training === "fit"; // knn: no epochs, no stopping
+  const parts = [
+    fitted
+      ? "fitted in one pass (no epochs)"
+      : `${n(config.epochs)} epochs (about ${n(_twoDigits(derived.steps))} steps)`,
+  ];
   if (config.valid !== "") {
     parts.push(`validation from ${config.valid} (${n(derived.validRows)} rows)`);
   } else if (config.validSplit > 0) {
@@ -34,12 +40,14 @@ export function describeTrainingDefaults(
         `validation (${n(derived.validRows)} rows)`,
     );
   } else parts.push("no validation");
-  parts.push(
-    config.patience > 0
-      ? `early stopping on ${config.monitor} (patience ${config.patience}` +
-        `${config.restoreBest ? ", restore best" : ""})`
-      : "no early stopping",
-  );
+  if (!fitted) {
+    parts.push(
+      config.patience > 0
+        ? `early stopping on ${config.monitor} (patience ${config.patience}` +
+          `${config.restoreBest ? ", restore best" : ""})`
+        : "no early stopping",
+    );
+  }
   parts.push(
     derived.modelReason === null ? `model ${config.model}` : `model ${derived.modelReason}`,
   );

@@ -89,3 +89,16 @@ Deno.test("deriveTrainingDefaults with a --valid file splits nothing off and jud
   assert.equal(d.trainRows, 1300);
   assert.equal(d.values.patience, undefined, "100 rows are under 15 per class");
 });
+
+Deno.test("describeTrainingDefaults says a fitted model (knn) has no epochs and no early stopping", () => {
+  const user = resolveConfig({ flags: { model: "knn" } });
+  const d = deriveTrainingDefaults(
+    { rows: 1500, height: 28, width: 28, numClasses: 10 },
+    user,
+    new Set(["model"]),
+  );
+  assert.equal(
+    describeTrainingDefaults(d, { ...user, ...d.values }),
+    "1,500 rows: fitted in one pass (no epochs), stratified 15% validation (225 rows), model knn",
+  );
+});
