@@ -26,8 +26,12 @@ const LIBRARY_CANDIDATES = [
   "/usr/local/lib/libdnnl.so.2",
 ];
 
-/** Primitives kept: a training step of the zoo's largest model needs about 40. */
-const CACHE_CAPACITY = 256;
+/**
+ * Primitives kept: a training step of the zoo's largest model needs about 40; the server builds
+ * one set per batch size it runs (18 sizes, see server/batch_buckets.ts; compact-cnn: 9 per size,
+ * 162 in all) for each member of an ensemble.
+ */
+export const _DNNL_CACHE_CAPACITY = 1024;
 
 const SYMBOLS = {
   dnnl_version: { parameters: [], result: "pointer" },
@@ -347,7 +351,7 @@ export class _DnnlLibrary {
     } else {
       const s = spec();
       p = s === undefined ? null : this.#build(s) ?? null;
-      if (this.#cache.size >= CACHE_CAPACITY) this.#evictOldest();
+      if (this.#cache.size >= _DNNL_CACHE_CAPACITY) this.#evictOldest();
     }
     this.#cache.set(key, p);
     return p ?? undefined;
