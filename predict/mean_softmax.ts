@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { forwardInference } from "../models/forward_inference.ts";
 
 /**
  * A probability of 0 (an underflow) is read as this before the log, so log p stays finite on
@@ -9,7 +10,8 @@ const FLOOR = 1e-30;
 
 /**
  * The ensemble's answer: the mean of every model's softmax output over every input view (one
- * view, or the test-time augmentation views), each view predicted in one call. With
+ * view, or the test-time augmentation views), each view predicted in one call
+ * ({@linkcode forwardInference}). With
  * `temperatures` (one per model), each model's output of each view is first calibrated,
  * `softmax(log p / T)` (what common/apply_temperature.ts computes on arrays), and then averaged; a
  * temperature of 1 leaves that model's output as it is. Call it inside `tf.tidy`;
@@ -43,7 +45,7 @@ export function meanSoftmax(
   let sum: tf.Tensor | undefined;
   for (const view of views) {
     models.forEach((model, i) => {
-      const raw = model.predict(view, { batchSize: view.shape[0] }) as tf.Tensor;
+      const raw = forwardInference(model, view);
       const out = _calibrate(raw, temperatures?.[i] ?? 1);
       sum = sum === undefined ? out : tf.add(sum, out);
     });

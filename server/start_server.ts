@@ -6,6 +6,7 @@
 import { selectBackend } from "../backend/select_backend.ts";
 import type { Manifest } from "../models/manifest.ts";
 import { loadRun } from "../models/model_io.ts";
+import { batchBuckets } from "./batch_buckets.ts";
 import { browserModelFiles } from "./browser_model_files.ts";
 import { createApp, type ServerOptions } from "./create_app.ts";
 import { createModelPredictor } from "./create_model_predictor.ts";
@@ -30,7 +31,7 @@ export interface RunningServer {
   url: string;
   manifest: Manifest;
   backend: { name: string; reason: string };
-  /** Milliseconds the warm-up predictions (one image, then one full batch) took. */
+  /** Milliseconds the warm-up predictions (one call at each batch size it runs) took. */
   warmupMs: number;
   metrics: ServerMetrics;
   /** Stops accepting connections, lets in-flight requests finish, then resolves. */
@@ -64,13 +65,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const backend = await selectBackend(options.backend);
   const run = await loadRun(options.modelDir);
   const browserModel = await browserModelFiles(options.modelDir, true);
-  const predictor = createModelPredictor(run);
+  const sizes = batchBuckets(options.maxBatch);
+  const predictor = createModelPredictor(run, sizes);
   const [h, w, c] = run.manifest.inputShape;
   const started = performance.now();
-  // One lone image and one full batch: the first call of each size pays for kernel set-up.
-  for (const n of new Set([1, options.maxBatch])) {
-    await predictor(new Float32Array(n * h * w * c), n);
-  }
+  // Every size a model call runs at: the first call of each pays for kernel set-up (native:
+  // oneDNN builds its primitives per shape), which would otherwise stall the requests of the
+  // first batch of that size.
+  for (const n of sizes) await predictor(new Float32Array(n * h * w * c), n);
   const warmupMs = performance.now() - started;
   const metrics = new ServerMetrics();
   const app = createApp({

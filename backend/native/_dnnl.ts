@@ -5,8 +5,10 @@
  * so nothing is reordered or copied.
  *
  * Threads are oneDNN's own (its OpenMP runtime): OMP_NUM_THREADS, when set, caps them; otherwise
- * OpenMP uses every core the process may run on. Primitives are built once per shape and
- * attributes and kept in a bounded least-recently-used cache (building one costs 50–500 µs).
+ * OpenMP uses every core the process may run on. A primitive built `singleThreaded` is built and
+ * run with OpenMP capped at one thread, so no worker wakes for it. Primitives are built once per
+ * shape and attributes and kept in a bounded least-recently-used cache (building one costs
+ * 50–500 µs).
  *
  * Memory safety: a primitive's memory objects get the arrays' addresses right before the
  * execute call, which runs synchronously within the same JS turn; the caller holds the arrays in
@@ -24,8 +26,12 @@ const LIBRARY_CANDIDATES = [
   "/usr/local/lib/libdnnl.so.2",
 ];
 
-/** Primitives kept: a training step of the zoo's largest model needs about 40. */
-const CACHE_CAPACITY = 256;
+/**
+ * Primitives kept: a training step of the zoo's largest model needs about 40; the server builds
+ * one set per batch size it runs (18 sizes, see server/batch_buckets.ts; compact-cnn: 9 per size,
+ * 162 in all) for each member of an ensemble.
+ */
+export const _DNNL_CACHE_CAPACITY = 1024;
 
 const SYMBOLS = {
   dnnl_version: { parameters: [], result: "pointer" },
@@ -203,6 +209,8 @@ export class _DnnlPrimitive {
   };
   /** Bytes of the workspace argument (0 when there is none). */
   readonly workspaceBytes: number;
+  /** True when it was built, and runs, with OpenMP capped at one thread (see `singleThreaded`). */
+  readonly singleThreaded: boolean;
 
   constructor(
     lib: _DnnlLibrary,
@@ -210,12 +218,14 @@ export class _DnnlPrimitive {
     steps: _Step[],
     owned: { prims: Deno.PointerValue[]; pds: Deno.PointerValue[]; mems: Deno.PointerValue[] },
     workspaceBytes: number,
+    singleThreaded: boolean,
   ) {
     this.#lib = lib;
     this.#userMems = userMems;
     this.#steps = steps;
     this.#owned = owned;
     this.workspaceBytes = workspaceBytes;
+    this.singleThreaded = singleThreaded;
   }
 
   /** Runs the primitive on `arrays` (one per argument, same order); returns when it is done. */
@@ -231,6 +241,13 @@ export class _DnnlPrimitive {
         s.dnnl_memory_set_data_handle(mems[i]!, Deno.UnsafePointer.of(arrays[i]!)),
       );
     }
+    if (this.singleThreaded) this.#lib.withOneThread(() => this.#run());
+    else this.#run();
+  }
+
+  /** Runs the reorders in, the primitive and the reorders out, and waits for them. */
+  #run(): void {
+    const s = this.#lib.symbols;
     const stream = this.#lib.stream;
     for (const step of this.#steps) {
       _check(
@@ -259,10 +276,16 @@ export interface _PrimitiveSpec {
   /** The forward primitive's spec, for backward primitives (oneDNN needs its descriptor). */
   hint?: _PrimitiveSpec;
   /**
-   * Build it for one thread. oneDNN sizes a primitive's thread team when it is created, and the
-   * kernels that synchronise their threads with spinning barriers inside one call (batch norm)
-   * stall whenever the other core is taken: on the shared 2-core machine under load, compact-cnn's
-   * three batch norms took 40–90 ms a step on 2 threads against 0.5 ms on one.
+   * Build and run it on one thread. oneDNN sizes a primitive's thread team when it is created
+   * (the JIT convolutions and batch norm), while reorders and pooling size theirs when they run,
+   * so OpenMP is capped at one thread for both. Two reasons to ask for it:
+   * - the kernels that synchronise their threads with spinning barriers inside one call (batch
+   *   norm, small filter gradients) stall whenever the other core is taken: on the shared 2-core
+   *   machine under load, compact-cnn's three batch norms took 40–90 ms a step on 2 threads
+   *   against 0.5 ms on one;
+   * - small work: each call wakes the sleeping workers (OMP_WAIT_POLICY=passive), which costs more
+   *   than the share of a 50–200 µs primitive they take over (see the convolution and pooling
+   *   kernels' bounds).
    */
   singleThreaded?: boolean;
   args: _ArgSpec[];
@@ -279,10 +302,13 @@ export class _DnnlLibrary {
   readonly #out = new BigUint64Array(1);
 
   readonly #omp: _OmpSymbols | undefined;
+  /** OpenMP's thread cap for everything else (OMP_NUM_THREADS or the cores), read at load. */
+  readonly #maxThreads: number;
 
   constructor(symbols: _DnnlSymbols, description: string, omp?: _OmpSymbols) {
     this.symbols = symbols;
     this.#omp = omp;
+    this.#maxThreads = omp?.omp_get_max_threads() ?? 0;
     this.description = description;
     _check("dnnl_engine_create", symbols.dnnl_engine_create(this.#out, _DNNL.cpu, 0n));
     this.engine = this.#pointer();
@@ -325,7 +351,7 @@ export class _DnnlLibrary {
     } else {
       const s = spec();
       p = s === undefined ? null : this.#build(s) ?? null;
-      if (this.#cache.size >= CACHE_CAPACITY) this.#evictOldest();
+      if (this.#cache.size >= _DNNL_CACHE_CAPACITY) this.#evictOldest();
     }
     this.#cache.set(key, p);
     return p ?? undefined;
@@ -367,16 +393,31 @@ export class _DnnlLibrary {
     return this.#pointer();
   }
 
-  #build(spec: _PrimitiveSpec): _DnnlPrimitive | undefined {
-    const omp = spec.singleThreaded ? this.#omp : undefined;
-    if (omp === undefined) return this.#buildNow(spec);
-    const threads = omp.omp_get_max_threads();
+  /**
+   * Runs `fn` with OpenMP capped at one thread on this (the calling) thread, then restores the
+   * cap. Two FFI calls: negligible beside a primitive. Without libgomp (another oneDNN runtime)
+   * it just runs `fn`, on every thread: slower for small work, still correct.
+   */
+  withOneThread<T>(fn: () => T): T {
+    const omp = this.#omp;
+    if (omp === undefined) return fn();
     omp.omp_set_num_threads(1);
     try {
-      return this.#buildNow(spec);
+      return fn();
     } finally {
-      omp.omp_set_num_threads(threads);
+      omp.omp_set_num_threads(this.#maxThreads);
     }
+  }
+
+  /** OpenMP's current thread cap on the calling thread (0 without libgomp); for tests. */
+  get ompMaxThreads(): number {
+    return this.#omp?.omp_get_max_threads() ?? 0;
+  }
+
+  #build(spec: _PrimitiveSpec): _DnnlPrimitive | undefined {
+    return spec.singleThreaded
+      ? this.withOneThread(() => this.#buildNow(spec))
+      : this.#buildNow(spec);
   }
 
   #buildNow(spec: _PrimitiveSpec): _DnnlPrimitive | undefined {
@@ -423,7 +464,9 @@ export class _DnnlLibrary {
       args: execArgs(spec.args.map((a) => a.arg), primMems),
       nargs: primMems.length,
     };
-    return new _DnnlPrimitive(this, userMems, [...before, main, ...after], owned, workspaceBytes);
+    const steps = [...before, main, ...after];
+    const single = spec.singleThreaded === true;
+    return new _DnnlPrimitive(this, userMems, steps, owned, workspaceBytes, single);
   }
 
   /** A copy of the memory descriptor `pd` reports for `what` (and `index`). */

@@ -15,7 +15,7 @@
  * their threads sum partial gradients at spinning barriers, and on 2 threads they measured
  * 1.2–3.2 ms where one thread took 0.14–1.0, since a barrier waits whenever the other core is
  * busy. The forward pass and the input gradient split the output between threads with no
- * barrier, and keep both cores.
+ * barrier, and keep both cores, except for small work (SMALL_WORK_FLOPS): a batch-1 serving call.
  */
 import * as tf from "@tensorflow/tfjs";
 import { _DNNL } from "./_dnnl_abi.ts";
@@ -51,6 +51,21 @@ const WEIGHTS_TAG = Deno.env.get("DIGITS_DNNL_W") === "hwio" ? _DNNL.hwio : _DNN
  * enough to gain from a second core when it is free. The bound between is a judgement call.
  */
 const SINGLE_THREAD_MAX_FLOPS = 2e8;
+
+/**
+ * Forward passes and input gradients below this many floating-point operations are built for one
+ * thread: each call would wake the sleeping second thread (OMP_WAIT_POLICY=passive), which costs
+ * more than the half of the work it takes over. compact-cnn's layers at batch 1–16 (0.2–29
+ * MFLOP), one thread against two, median of 100 interleaved calls in one process on the shared
+ * 2-core machine under load: 46–63 against 77–130 µs at batch 1, 189–350 against 217–390 µs at
+ * batch 16; a whole batch-1 model call went from 0.99 to 0.61 ms. Under load one thread won at
+ * every size, so the bound comes from the quiet case: there a wake-up costs an idle vCPU's
+ * start (the batch-1 CNN call took about 1.15 ms in the server, 0.3–0.4 ms of it work, for about
+ * 12 parallel regions: some 70 µs each), and a second thread pays off once half the work exceeds
+ * that, at about twice 70 µs of one core (75–100 GFLOP/s on these layers): 10 MFLOP. Training
+ * batches (compact-cnn: 14–115 MFLOP per layer at batch 64) keep both threads.
+ */
+const SMALL_WORK_FLOPS = 1e7;
 
 /** Multiply-adds × 2 of the convolution (the same for each of its three passes). */
 function flops(info: Info): number {
@@ -130,7 +145,12 @@ function forwardSpec(
     ...(withBias ? [{ arg: _DNNL.ARG_BIAS, md: g.bias }] : []),
     { arg: _DNNL.ARG_DST, md: g.dst },
   ];
-  return { opDesc, postOps: POST_OPS[activation]!, args };
+  return {
+    opDesc,
+    postOps: POST_OPS[activation]!,
+    singleThreaded: flops(info) < SMALL_WORK_FLOPS,
+    args,
+  };
 }
 
 function backwardDataSpec(d: _DnnlLibrary, info: Info): _PrimitiveSpec {
@@ -149,6 +169,7 @@ function backwardDataSpec(d: _DnnlLibrary, info: Info): _PrimitiveSpec {
   return {
     opDesc,
     hint: forwardSpec(d, info, false, _DNNL.forward_training),
+    singleThreaded: flops(info) < SMALL_WORK_FLOPS,
     args: [
       { arg: _DNNL.ARG_DIFF_DST, md: g.dst },
       { arg: _DNNL.ARG_WEIGHTS, md: g.weights, reorder: "in" },

@@ -9,6 +9,11 @@
  * Why oneDNN: the JS loops are scalar code; oneDNN's are vectorized over channels. Measured (best
  * of 15, shared 2-core machine, 2×2 pools of 16 channels at batch 64): forward 5.5–12 → 0.4–1.7
  * ms on a 56×56 input, 1.0–1.6 → 0.07–0.12 ms on 28×28 (compact-cnn's first pool).
+ *
+ * Pools of fewer than SMALL_POOL_FLOATS inputs run on one thread (see `_PrimitiveSpec.
+ * singleThreaded`): a pool is a few µs of memory traffic per image, less than waking the second
+ * thread. Measured (median of 100 interleaved calls, shared 2-core machine under load, compact-
+ * cnn's three pools at batch 1–16): 19–58 µs on one thread against 39–126 µs on two.
  */
 import * as tf from "@tensorflow/tfjs";
 import { _poolInfo } from "./_pool_info.ts";
@@ -29,6 +34,16 @@ function supported(x: tf.TensorInfo, info: Info): boolean {
     p.top >= 0 && p.left >= 0 && p.bottom >= 0 && p.right >= 0 &&
     p.top < info.filterHeight && p.bottom < info.filterHeight && p.left < info.filterWidth &&
     p.right < info.filterWidth;
+}
+
+/**
+ * Input floats below which pooling runs on one thread: 1 MiB, compact-cnn's first pool up to
+ * batch 20, so training batches (64 and up) keep both threads as before.
+ */
+const SMALL_POOL_FLOATS = 1 << 18;
+
+function singleThreaded(info: Info): boolean {
+  return tf.util.sizeFromShape(info.inShape) < SMALL_POOL_FLOATS;
 }
 
 function geometry(d: _DnnlLibrary, info: Info) {
@@ -62,7 +77,7 @@ function forwardSpec(d: _DnnlLibrary, info: Info, training: boolean): _Primitive
   if (status !== _DNNL.success) return undefined;
   const args: _ArgSpec[] = [{ arg: _DNNL.ARG_SRC, md: g.src }, { arg: _DNNL.ARG_DST, md: g.dst }];
   if (training) args.push({ arg: _DNNL.ARG_WORKSPACE, md: "workspace" });
-  return { opDesc, args };
+  return { opDesc, singleThreaded: singleThreaded(info), args };
 }
 
 function backwardSpec(d: _DnnlLibrary, info: Info): _PrimitiveSpec | undefined {
@@ -85,6 +100,7 @@ function backwardSpec(d: _DnnlLibrary, info: Info): _PrimitiveSpec | undefined {
   return {
     opDesc,
     hint,
+    singleThreaded: singleThreaded(info),
     args: [
       { arg: _DNNL.ARG_DIFF_DST, md: g.dst },
       { arg: _DNNL.ARG_WORKSPACE, md: "workspace" },

@@ -23,6 +23,21 @@ const LIBRARY_CANDIDATES = [
 /** Threads OpenBLAS may use: this project targets a 2-core machine (fewer if the CPU has fewer). */
 const OPENBLAS_THREADS = Math.max(1, Math.min(2, navigator.hardwareConcurrency ?? 2));
 
+/**
+ * Products below this many floating-point operations (2·m·n·k) run on one thread, as oneDNN's
+ * small convolutions do (backend/native/_dnnl_conv2d_kernels.ts). OpenBLAS's own cut-off
+ * (m·n·k below 262,144) sends a batch-4 dense layer of compact-cnn (4×576·576×128) to both
+ * threads, and after each call its idle worker spins on `sched_yield` for about 2^28 cycles (0.1
+ * s) before it sleeps: 300 batch-16 compact-cnn calls with 1 ms gaps burned 1.3–1.5 s of
+ * process CPU (0.7–0.9 s of it in the kernel) for 0.46–0.57 s of model calls, a core taken from
+ * the load generator and the JS thread on a 2-core machine; with this bound, 0.66–0.75 s for
+ * 0.51–0.69 s. Per call two threads are faster while the worker spins (64×576·576×128: 0.10
+ * against 0.15 ms), not counting the core it holds. Training's batch-64 dense layers of
+ * compact-cnn (9.4 MFLOP) fall under the bound too; larger products keep both threads. Setting
+ * the thread count costs 0.1 µs.
+ */
+const SMALL_GEMM_FLOPS = 1e7;
+
 const CBLAS_ROW_MAJOR = 101;
 const CBLAS_NO_TRANS = 111;
 const CBLAS_TRANS = 112;
@@ -117,6 +132,8 @@ export function _loadOpenBlas(): _OpenBlas | string {
       : new Deno.UnsafePointerView(namePtr).getCString();
     const sgemm: _Sgemm = (transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) => {
       if (m === 0 || n === 0) return;
+      const small = OPENBLAS_THREADS > 1 && 2 * m * n * k < SMALL_GEMM_FLOPS;
+      if (small) s.openblas_set_num_threads(1);
       s.cblas_sgemm(
         CBLAS_ROW_MAJOR,
         transA ? CBLAS_TRANS : CBLAS_NO_TRANS,
@@ -133,6 +150,7 @@ export function _loadOpenBlas(): _OpenBlas | string {
         c,
         ldc,
       );
+      if (small) s.openblas_set_num_threads(OPENBLAS_THREADS);
     };
     loaded = { sgemm, path, coreName, threads: s.openblas_get_num_threads() };
     return loaded;

@@ -6,8 +6,8 @@
  *   gradients (bias and ReLU/ELU fused), max pooling and its gradient, batch normalization;
  * - with OpenBLAS (libopenblas0-pthread): matrix products, and convolutions where oneDNN is
  *   missing or does not take the case (dilations, NCHW);
- * - literal typed-array loops: common elementwise ops, reductions, and the rest where oneDNN is
- *   missing.
+ * - literal typed-array loops: common elementwise ops, reductions, softmax, and the rest where
+ *   oneDNN is missing.
  */
 import * as tf from "@tensorflow/tfjs";
 import { _loadOpenBlas } from "./_openblas.ts";
@@ -19,6 +19,7 @@ import { _maxPoolKernels } from "./_max_pool_kernels.ts";
 import { _batchNormTrainingKernels } from "./_batch_norm_training_kernels.ts";
 import { _elementwiseKernels } from "./_elementwise_kernels.ts";
 import { _reduceKernels } from "./_reduce_kernels.ts";
+import { _softmaxKernels } from "./_softmax_kernel.ts";
 import { _loadDnnl } from "./_dnnl.ts";
 import { _dnnlKernels } from "./_dnnl_kernels.ts";
 import { _optimizerUpdateKernels } from "./_optimizer_update_kernels.ts";
@@ -99,6 +100,7 @@ function register(): NativeBackendStatus {
     ..._maxPoolKernels(),
     ..._elementwiseKernels(),
     ..._reduceKernels(),
+    ..._softmaxKernels(),
     ...(typeof dnnl === "string" ? [] : _dnnlKernels(dnnl)),
   ];
   const count = registerOverrides(cpuKernels, kernels);

@@ -65,3 +65,29 @@ Deno.test("createModelPredictor answers the calibrated probabilities of a run wi
   assert.ok(Math.max(...probs) < Math.max(...raw), "T > 1 softens the top probability");
   run.models.forEach((m) => m.dispose());
 });
+
+Deno.test("createModelPredictor runs a batch at the next of its sizes and answers its own rows", async () => {
+  await selectBackend("wasm");
+  const run = await loadRun(FIXTURE_MODEL);
+  const predict = createModelPredictor(run, [1, 8]);
+  const { pixels } = mnistTest(8);
+  const x = new Float32Array(8 * 784);
+  pixels.forEach((p, i) => x.set(Array.from(p, (v) => v / 255), i * 784));
+  await predict(x, 8); // leaves 8 images of data in the padding buffer
+  const batches: number[] = [];
+  let probs: Float32Array = new Float32Array(0);
+  const profile = await tf.profile(async () => {
+    probs = await predict(x.subarray(0, 5 * 784), 5);
+  });
+  for (const k of profile.kernels) batches.push(k.inputShapes[0]?.[0] ?? -1);
+  assert.equal(batches[0], 8, `the model ran at batch 8 (kernels: ${batches})`);
+  assert.equal(probs.length, 50);
+  const expected = tf.tidy(() =>
+    (run.models[0]!.predict(tf.tensor4d(x.subarray(0, 5 * 784), [5, 28, 28, 1])) as tf.Tensor)
+      .dataSync()
+  );
+  probs.forEach((p, i) => assert.ok(Math.abs(p - expected[i]!) < 1e-6, `value ${i}`));
+  const lone = await predict(x.subarray(0, 784), 1);
+  assert.equal(lone.length, 10, "a size in the list runs as it is");
+  run.models.forEach((m) => m.dispose());
+});

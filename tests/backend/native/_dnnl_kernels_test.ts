@@ -319,3 +319,38 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "oneDNN convolutions and pools of a batch-1 image run on one thread, a training batch on all",
+  ignore,
+  async fn() {
+    await tf.setBackend("native");
+    const lib = dnnl as Exclude<typeof dnnl, string>;
+    const withOneThread = lib.withOneThread;
+    let capped = 0;
+    lib.withOneThread = <T>(fn: () => T): T => {
+      capped++;
+      return withOneThread.call(lib, fn) as T;
+    };
+    // compact-cnn's second block: 1.8 MFLOP per image, 116 MFLOP at batch 64.
+    const layer = (n: number) =>
+      tf.tidy(() => {
+        const x = tf.randomUniform([n, 14, 14, 16], 0, 1, "float32", 3) as tf.Tensor4D;
+        const f = tf.randomNormal([3, 3, 16, 32], 0, 1, "float32", 4) as tf.Tensor4D;
+        const y = tf.fused.conv2d({ x, filter: f, strides: 1, pad: "same", activation: "relu" });
+        return tf.maxPool(y, 2, 2, "valid").dataSync();
+      });
+    try {
+      layer(1);
+      layer(64); // build both first: building a single-threaded primitive caps threads too
+      capped = 0;
+      layer(64);
+      assert.equal(capped, 0, "batch 64 keeps every thread");
+      layer(1);
+      assert.equal(capped, 2, "batch 1: the convolution and the pool run on one thread");
+    } finally {
+      lib.withOneThread = withOneThread;
+    }
+  },
+});

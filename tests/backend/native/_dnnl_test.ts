@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { _DNNL, _DNNL_SIZES } from "../../../backend/native/_dnnl_abi.ts";
-import { _DnnlLibrary, _loadDnnl, _openDnnl } from "../../../backend/native/_dnnl.ts";
+import {
+  _DNNL_CACHE_CAPACITY,
+  _DnnlLibrary,
+  _loadDnnl,
+  _openDnnl,
+} from "../../../backend/native/_dnnl.ts";
 
 const dnnl = _loadDnnl();
 if (typeof dnnl === "string") console.log(`skipping the oneDNN library tests: ${dnnl}`);
@@ -50,11 +55,11 @@ Deno.test({
   fn() {
     const d = dnnl as _DnnlLibrary;
     const kept = d.primitive("test relu kept", () => reluSpec(d, 8))!;
-    for (let i = 0; i < 300; i++) {
+    for (let i = 0; i < _DNNL_CACHE_CAPACITY + 44; i++) {
       d.primitive(`test relu bound ${i}`, () => reluSpec(d, 16 + i));
       if (i % 50 === 0) d.primitive("test relu kept", () => assert.fail("evicted while in use"));
     }
-    assert.ok(d.cached <= 256, `${d.cached} primitives cached`);
+    assert.ok(d.cached <= _DNNL_CACHE_CAPACITY, `${d.cached} primitives cached`);
     assert.equal(d.primitive("test relu kept", () => assert.fail("evicted")), kept);
     let rebuilt = false;
     d.primitive("test relu bound 0", () => {
@@ -78,5 +83,51 @@ Deno.test({
     assert.equal(d.primitive("test none", none), undefined);
     assert.equal(d.primitive("test none", none), undefined);
     assert.equal(builds, 1);
+  },
+});
+
+Deno.test({
+  name: "_DnnlLibrary.withOneThread caps OpenMP at one thread inside and restores it, on throw too",
+  ignore,
+  fn() {
+    const d = dnnl as _DnnlLibrary;
+    const outside = d.ompMaxThreads;
+    if (outside === 0) return; // not OpenMP: nothing to cap
+    assert.equal(d.withOneThread(() => d.ompMaxThreads), 1);
+    assert.equal(d.ompMaxThreads, outside);
+    assert.throws(() => d.withOneThread(() => assert.fail("inside")), /inside/);
+    assert.equal(d.ompMaxThreads, outside);
+  },
+});
+
+Deno.test({
+  name: "_DnnlLibrary builds and runs a singleThreaded primitive on one thread, others on all",
+  ignore,
+  fn() {
+    const d = dnnl as _DnnlLibrary;
+    const single = d.primitive("test relu one thread", () => ({
+      ...reluSpec(d, 64),
+      singleThreaded: true,
+    }))!;
+    const shared = d.primitive("test relu all threads", () => reluSpec(d, 64))!;
+    assert.equal(single.singleThreaded, true);
+    assert.equal(shared.singleThreaded, false);
+    const withOneThread = d.withOneThread;
+    let capped = 0;
+    d.withOneThread = <T>(fn: () => T): T => {
+      capped++;
+      return withOneThread.call(d, fn) as T;
+    };
+    try {
+      const x = Float32Array.from({ length: 64 }, (_, i) => i - 32);
+      const y = new Float32Array(64);
+      shared.execute([x, y]);
+      assert.equal(capped, 0, "a shared primitive runs on every thread");
+      single.execute([x, y]);
+      assert.equal(capped, 1, "a single-threaded primitive runs with OpenMP capped");
+      assert.equal(y[40], 8);
+    } finally {
+      d.withOneThread = withOneThread;
+    }
   },
 });

@@ -346,6 +346,26 @@ Deno.test({
 });
 
 Deno.test({
+  name: "native Softmax gives cpu's values bit for bit (rows of 10 and others, extremes, gradient)",
+  ignore,
+  async fn() {
+    const data = inputs({ x: [3, 10], y: [2, 3, 7], v: [13], r: [3, 10] });
+    // Large, equal and infinite logits: the max shift and the rounding must match exactly.
+    data.e = {
+      shape: [4, 3],
+      values: Float32Array.from([1e4, 1e4, -1e4, 0, 0, 0, -Infinity, 2, 3, 88, 89, 90]),
+    };
+    await assertSameAsCpu("softmax", data, (t) => [
+      tf.softmax(t.x!.mul(30)),
+      tf.softmax(t.y!),
+      tf.softmax(t.v!),
+      tf.softmax(t.e!),
+      ...tf.grads((v: tf.Tensor) => tf.softmax(v).mul(t.r!).sum())([t.x!]),
+    ], 0);
+  },
+});
+
+Deno.test({
   name: "native Sum, Mean and Tile match cpu (contiguous axes, keepDims, fallbacks)",
   ignore,
   async fn() {
