@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { conv2d } from "./conv2d.ts";
 import { batchNormalization } from "./batch_normalization.ts";
 import type { ModelConfig } from "./model_config.ts";
 import { _LayerSeeds, _requireInputSize } from "./_layer_seeds.ts";
@@ -24,7 +25,7 @@ export function createDeotteCnn(config: ModelConfig): tf.Sequential {
   const seeds = new _LayerSeeds(config.seed);
   const model = tf.sequential({ name: "deotte" });
   const convBn = (filters: number, kernelSize: number, strides = 1, first = false) => {
-    model.add(tf.layers.conv2d({
+    model.add(conv2d({
       ...(first ? { inputShape: config.inputShape } : {}),
       filters,
       kernelSize,
