@@ -37,17 +37,27 @@ function _outShapes(r: tf.TensorInfo | tf.TensorInfo[]): string {
   return (Array.isArray(r) ? r : [r]).map((t) => `[${t.shape}]`).join(",");
 }
 
-/** Re-registers every kernel of `backend` with a timer around it. */
+/**
+ * Re-registers every kernel of `backend` with a timer around it. Only outermost calls are timed:
+ * a kernel that calls another (the fused conv calls FusedConv2D) counts once, under its own name.
+ */
 function instrument(backend: string): void {
+  let depth = 0;
   for (const k of tf.getKernelsForBackend(backend)) {
     const inner = k.kernelFunc;
     tf.unregisterKernel(k.kernelName, backend);
     tf.registerKernel({
       ...k,
       kernelFunc: (args) => {
-        if (!profiling) return inner(args);
+        if (!profiling || depth > 0) return inner(args);
+        depth++;
         const t0 = performance.now();
-        const r = inner(args);
+        let r: tf.TensorInfo | tf.TensorInfo[];
+        try {
+          r = inner(args);
+        } finally {
+          depth--;
+        }
         const name = byShape ? `${k.kernelName} ${_outShapes(r)}` : k.kernelName;
         const e = kernelTimes.get(name) ?? { ms: 0, calls: 0 };
         e.ms += performance.now() - t0;

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { dropout } from "./dropout.ts";
 import { conv2d } from "./conv2d.ts";
 import { batchNormalization } from "./batch_normalization.ts";
 import type { ModelConfig } from "./model_config.ts";
@@ -39,14 +40,14 @@ export function createDeotteCnn(config: ModelConfig): tf.Sequential {
   convBn(32, 3, 1, true);
   convBn(32, 3);
   convBn(32, 5, 2);
-  model.add(tf.layers.dropout({ rate: 0.4 }));
+  model.add(dropout({ rate: 0.4 }, seeds.dropoutMask()));
   convBn(64, 3);
   convBn(64, 3);
   convBn(64, 5, 2);
-  model.add(tf.layers.dropout({ rate: 0.4 }));
+  model.add(dropout({ rate: 0.4 }, seeds.dropoutMask()));
   convBn(128, 4);
   model.add(tf.layers.flatten());
-  model.add(tf.layers.dropout({ rate: 0.4 }));
+  model.add(dropout({ rate: 0.4 }, seeds.dropoutMask()));
   model.add(_softmaxOutput(config.numClasses, seeds.glorotUniform()));
   return model;
 }

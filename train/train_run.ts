@@ -14,6 +14,7 @@ import { selectBackend } from "../backend/select_backend.ts";
 import { createModel, resolveModelName } from "../models/create_model.ts";
 import { useFastBatchNormalization } from "../models/batch_normalization.ts";
 import { useFastConv2d } from "../models/conv2d.ts";
+import { useFastDropout } from "../models/dropout.ts";
 import type { Calibration, Manifest } from "../models/manifest.ts";
 import { saveRun } from "../models/model_io.ts";
 import { AUGMENT_KEYS, type AugmentOptions } from "../pipeline/augment_options.ts";
@@ -264,6 +265,7 @@ async function createOrResume(
   }
   useFastBatchNormalization();
   useFastConv2d();
+  useFastDropout();
   const checkpoint = await readCheckpoint(resume);
   if (checkpoint.warning) reporter.info(`warning: ${checkpoint.warning}`);
   if (MODEL_ZOO[checkpoint.manifest.architecture]?.training === "fit") {
