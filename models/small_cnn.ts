@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { l2 } from "./l2_regularizer.ts";
 import { dropout } from "./dropout.ts";
 import { batchNormalization } from "./batch_normalization.ts";
 import type { ModelConfig } from "./model_config.ts";
@@ -38,7 +39,7 @@ export function createSmallCnn(config: ModelConfig): tf.Sequential {
       units,
       activation: "relu",
       kernelInitializer: seeds.heNormal(),
-      kernelRegularizer: tf.regularizers.l2({ l2: 0.01 }),
+      kernelRegularizer: l2({ l2: 0.01 }),
     }));
     model.add(dropout({ rate: 0.5 }, seeds.dropoutMask()));
   }
