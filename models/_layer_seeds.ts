@@ -4,14 +4,23 @@ import * as tf from "@tensorflow/tfjs";
  * Hands out one initialiser seed per layer from a run seed (internal to `models/`). Every layer
  * needs its own seed: two layers of the same shape with the same seed would start identical.
  *
- * Dropout layers are deliberately NOT seeded: tfjs reuses a layer's seed on every call, so a seeded
- * Dropout would drop the same units at every step.
+ * Dropout layers never get tfjs's own `seed` (tfjs reuses it on every call, so a seeded Dropout
+ * would drop the same units at every step). They get a mask seed for models/dropout.ts instead,
+ * from a counter of its own, so adding one leaves every initialiser seed as it was.
  */
 export class _LayerSeeds {
   #next: number | undefined;
+  #nextMask: number | undefined;
 
   constructor(seed: number | undefined) {
     this.#next = seed === undefined ? undefined : (seed >>> 0) * 1000 + 1;
+    this.#nextMask = seed === undefined ? undefined : (seed >>> 0) * 1000 + 501;
+  }
+
+  /** The next Dropout layer's mask seed, or `undefined` when the run is unseeded. */
+  dropoutMask(): number | undefined {
+    if (this.#nextMask === undefined) return undefined;
+    return this.#nextMask++;
   }
 
   /** The next layer's seed, or `undefined` when the run is unseeded. */

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { conv2d } from "./conv2d.ts";
 
 /**
  * A 2-D convolution with "same" padding and ReLU (internal to `models/`), the building block the
@@ -11,7 +12,7 @@ export function _sameReluConv(
   init: ReturnType<typeof tf.initializers.heNormal>,
   inputShape?: readonly number[],
 ): tf.layers.Layer {
-  return tf.layers.conv2d({
+  return conv2d({
     ...(inputShape ? { inputShape: [...inputShape] } : {}),
     filters,
     kernelSize,

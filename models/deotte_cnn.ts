@@ -1,4 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
+import { dropout } from "./dropout.ts";
+import { conv2d } from "./conv2d.ts";
 import { batchNormalization } from "./batch_normalization.ts";
 import type { ModelConfig } from "./model_config.ts";
 import { _LayerSeeds, _requireInputSize } from "./_layer_seeds.ts";
@@ -24,7 +26,7 @@ export function createDeotteCnn(config: ModelConfig): tf.Sequential {
   const seeds = new _LayerSeeds(config.seed);
   const model = tf.sequential({ name: "deotte" });
   const convBn = (filters: number, kernelSize: number, strides = 1, first = false) => {
-    model.add(tf.layers.conv2d({
+    model.add(conv2d({
       ...(first ? { inputShape: config.inputShape } : {}),
       filters,
       kernelSize,
@@ -38,14 +40,14 @@ export function createDeotteCnn(config: ModelConfig): tf.Sequential {
   convBn(32, 3, 1, true);
   convBn(32, 3);
   convBn(32, 5, 2);
-  model.add(tf.layers.dropout({ rate: 0.4 }));
+  model.add(dropout({ rate: 0.4 }, seeds.dropoutMask()));
   convBn(64, 3);
   convBn(64, 3);
   convBn(64, 5, 2);
-  model.add(tf.layers.dropout({ rate: 0.4 }));
+  model.add(dropout({ rate: 0.4 }, seeds.dropoutMask()));
   convBn(128, 4);
   model.add(tf.layers.flatten());
-  model.add(tf.layers.dropout({ rate: 0.4 }));
+  model.add(dropout({ rate: 0.4 }, seeds.dropoutMask()));
   model.add(_softmaxOutput(config.numClasses, seeds.glorotUniform()));
   return model;
 }

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { dropout } from "./dropout.ts";
 import { batchNormalization } from "./batch_normalization.ts";
 import type { ModelConfig } from "./model_config.ts";
 import { _sameReluConv } from "./_same_relu_conv.ts";
@@ -30,16 +31,16 @@ export function createDigits8Cnn(config: ModelConfig): tf.Sequential {
   model.add(_sameReluConv(32, 3, seeds.heNormal()));
   model.add(batchNormalization({ momentum: 0.9 }));
   model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-  model.add(tf.layers.dropout({ rate: 0.25 }));
+  model.add(dropout({ rate: 0.25 }, seeds.dropoutMask()));
   model.add(_sameReluConv(64, 3, seeds.heNormal()));
   model.add(batchNormalization({ momentum: 0.9 }));
   model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-  model.add(tf.layers.dropout({ rate: 0.25 }));
+  model.add(dropout({ rate: 0.25 }, seeds.dropoutMask()));
   model.add(tf.layers.flatten());
   model.add(
     tf.layers.dense({ units: 128, activation: "relu", kernelInitializer: seeds.heNormal() }),
   );
-  model.add(tf.layers.dropout({ rate: 0.5 }));
+  model.add(dropout({ rate: 0.5 }, seeds.dropoutMask()));
   model.add(_softmaxOutput(config.numClasses, seeds.glorotUniform()));
   return model;
 }

@@ -1,4 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
+import { l2 } from "./l2_regularizer.ts";
+import { dropout } from "./dropout.ts";
 import { batchNormalization } from "./batch_normalization.ts";
 import type { ModelConfig } from "./model_config.ts";
 import { _sameReluConv } from "./_same_relu_conv.ts";
@@ -41,9 +43,9 @@ export function createKaggleCnn(config: ModelConfig): tf.Sequential {
       units,
       activation: "elu",
       kernelInitializer: seeds.heNormal(),
-      kernelRegularizer: tf.regularizers.l2({ l2: 1e-4 }),
+      kernelRegularizer: l2({ l2: 1e-4 }),
     }));
-    model.add(tf.layers.dropout({ rate: 0.2 }));
+    model.add(dropout({ rate: 0.2 }, seeds.dropoutMask()));
   }
   model.add(
     tf.layers.dense({ units: 256, activation: "elu", kernelInitializer: seeds.heNormal() }),

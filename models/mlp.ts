@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { dropout } from "./dropout.ts";
 import type { ModelConfig } from "./model_config.ts";
 import { _LayerSeeds } from "./_layer_seeds.ts";
 import { _softmaxOutput } from "./_softmax_output.ts";
@@ -22,7 +23,7 @@ export function createMlp(config: ModelConfig): tf.Sequential {
   model.add(tf.layers.flatten({ inputShape: config.inputShape }));
   for (const units of [256, 128]) {
     model.add(tf.layers.dense({ units, activation: "relu", kernelInitializer: seeds.heNormal() }));
-    model.add(tf.layers.dropout({ rate: 0.2 }));
+    model.add(dropout({ rate: 0.2 }, seeds.dropoutMask()));
   }
   model.add(_softmaxOutput(config.numClasses, seeds.glorotUniform()));
   return model;

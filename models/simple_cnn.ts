@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { dropout } from "./dropout.ts";
 import type { ModelConfig } from "./model_config.ts";
 import { _sameReluConv } from "./_same_relu_conv.ts";
 import { _LayerSeeds, _requireInputSize } from "./_layer_seeds.ts";
@@ -25,16 +26,16 @@ export function createSimpleCnn(config: ModelConfig): tf.Sequential {
   model.add(_sameReluConv(32, 5, seeds.glorotUniform(), config.inputShape));
   model.add(_sameReluConv(32, 5, seeds.glorotUniform()));
   model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-  model.add(tf.layers.dropout({ rate: 0.25 }));
+  model.add(dropout({ rate: 0.25 }, seeds.dropoutMask()));
   model.add(_sameReluConv(64, 3, seeds.glorotUniform()));
   model.add(_sameReluConv(64, 3, seeds.glorotUniform()));
   model.add(tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }));
-  model.add(tf.layers.dropout({ rate: 0.25 }));
+  model.add(dropout({ rate: 0.25 }, seeds.dropoutMask()));
   model.add(tf.layers.flatten());
   model.add(
     tf.layers.dense({ units: 256, activation: "relu", kernelInitializer: seeds.glorotUniform() }),
   );
-  model.add(tf.layers.dropout({ rate: 0.5 }));
+  model.add(dropout({ rate: 0.5 }, seeds.dropoutMask()));
   model.add(_softmaxOutput(config.numClasses, seeds.glorotUniform()));
   return model;
 }

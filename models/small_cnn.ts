@@ -1,4 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
+import { l2 } from "./l2_regularizer.ts";
+import { dropout } from "./dropout.ts";
 import { batchNormalization } from "./batch_normalization.ts";
 import type { ModelConfig } from "./model_config.ts";
 import { _sameReluConv } from "./_same_relu_conv.ts";
@@ -37,9 +39,9 @@ export function createSmallCnn(config: ModelConfig): tf.Sequential {
       units,
       activation: "relu",
       kernelInitializer: seeds.heNormal(),
-      kernelRegularizer: tf.regularizers.l2({ l2: 0.01 }),
+      kernelRegularizer: l2({ l2: 0.01 }),
     }));
-    model.add(tf.layers.dropout({ rate: 0.5 }));
+    model.add(dropout({ rate: 0.5 }, seeds.dropoutMask()));
   }
   model.add(
     tf.layers.dense({ units: 32, activation: "relu", kernelInitializer: seeds.heNormal() }),

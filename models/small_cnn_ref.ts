@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { conv2d } from "./conv2d.ts";
 import type { ModelConfig } from "./model_config.ts";
 
 /**
@@ -19,14 +20,14 @@ import type { ModelConfig } from "./model_config.ts";
  */
 export function createSmallCnnRef(config: ModelConfig): tf.Sequential {
   const model = tf.sequential({ name: "small_cnn_ref" });
-  model.add(tf.layers.conv2d({
+  model.add(conv2d({
     inputShape: config.inputShape,
     filters: 32,
     kernelSize: 3,
     activation: "relu",
   }));
   model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-  model.add(tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: "relu" }));
+  model.add(conv2d({ filters: 64, kernelSize: 3, activation: "relu" }));
   model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
   model.add(tf.layers.flatten());
   model.add(tf.layers.dense({ units: 128, activation: "relu" }));

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { l2 } from "./l2_regularizer.ts";
 import type { ModelConfig } from "./model_config.ts";
 import { _LayerSeeds } from "./_layer_seeds.ts";
 
@@ -34,7 +35,7 @@ export function createSvm(config: ModelConfig): tf.Sequential {
     name: SVM_SCORES_LAYER,
     units: config.numClasses,
     kernelInitializer: seeds.glorotUniform(),
-    kernelRegularizer: tf.regularizers.l2({ l2: SVM_L2 }),
+    kernelRegularizer: l2({ l2: SVM_L2 }),
   }));
   model.add(tf.layers.activation({ activation: "softmax" }));
   return model;

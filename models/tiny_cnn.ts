@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { dropout } from "./dropout.ts";
 import type { ModelConfig } from "./model_config.ts";
 import { _sameReluConv } from "./_same_relu_conv.ts";
 import { _LayerSeeds, _requireInputSize } from "./_layer_seeds.ts";
@@ -27,7 +28,7 @@ export function createTinyCnn(config: ModelConfig): tf.Sequential {
       _sameReluConv(filters, 3, seeds.heNormal(), i === 0 ? config.inputShape : undefined),
     );
     model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-    model.add(tf.layers.dropout({ rate: 0.25 }));
+    model.add(dropout({ rate: 0.25 }, seeds.dropoutMask()));
   });
   model.add(tf.layers.flatten());
   for (const units of [128, 512]) {

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { conv2d } from "./conv2d.ts";
 import { batchNormalization } from "./batch_normalization.ts";
 import type { ModelConfig } from "./model_config.ts";
 import { _LayerSeeds, _requireInputSize } from "./_layer_seeds.ts";
@@ -23,7 +24,7 @@ export function createWideCnn(config: ModelConfig): tf.Sequential {
   const seeds = new _LayerSeeds(config.seed);
   const model = tf.sequential({ name: "wide_cnn" });
   [256, 512, 1024].forEach((filters, i) => {
-    model.add(tf.layers.conv2d({
+    model.add(conv2d({
       ...(i === 0 ? { inputShape: config.inputShape } : {}),
       filters,
       kernelSize: 3,

@@ -13,6 +13,9 @@ import { join } from "node:path";
 import { selectBackend } from "../backend/select_backend.ts";
 import { createModel, resolveModelName } from "../models/create_model.ts";
 import { useFastBatchNormalization } from "../models/batch_normalization.ts";
+import { useFastConv2d } from "../models/conv2d.ts";
+import { useFastDropout } from "../models/dropout.ts";
+import { useFastL2 } from "../models/l2_regularizer.ts";
 import type { Calibration, Manifest } from "../models/manifest.ts";
 import { saveRun } from "../models/model_io.ts";
 import { AUGMENT_KEYS, type AugmentOptions } from "../pipeline/augment_options.ts";
@@ -262,6 +265,9 @@ async function createOrResume(
     return { model, modelName, fitted: null, ...fresh };
   }
   useFastBatchNormalization();
+  useFastConv2d();
+  useFastDropout();
+  useFastL2();
   const checkpoint = await readCheckpoint(resume);
   if (checkpoint.warning) reporter.info(`warning: ${checkpoint.warning}`);
   if (MODEL_ZOO[checkpoint.manifest.architecture]?.training === "fit") {

@@ -21,6 +21,9 @@ import * as tf from "@tensorflow/tfjs";
 import { _DNNL } from "./_dnnl_abi.ts";
 import type { _DnnlLibrary, _DnnlPrimitive, _PrimitiveSpec } from "./_dnnl.ts";
 import { _DNNL_SIZES } from "./_dnnl_abi.ts";
+import { CONV2D_BIAS_RELU_GRAD } from "../conv2d_bias_relu.ts";
+import { _dnnlReluBackward } from "./_dnnl_eltwise_kernels.ts";
+import { _reluGradLoop } from "./_conv2d_bias_relu_kernels.ts";
 import {
   _allFloat32,
   _alloc,
@@ -178,7 +181,7 @@ function backwardDataSpec(d: _DnnlLibrary, info: Info): _PrimitiveSpec {
   };
 }
 
-function backwardWeightsSpec(d: _DnnlLibrary, info: Info): _PrimitiveSpec {
+function backwardWeightsSpec(d: _DnnlLibrary, info: Info, withBias = false): _PrimitiveSpec {
   const g = geometry(d, info);
   const opDesc = new Uint8Array(_DNNL_SIZES.dnnl_convolution_desc_t);
   _checkInit(d.symbols.dnnl_convolution_backward_weights_desc_init(
@@ -186,7 +189,7 @@ function backwardWeightsSpec(d: _DnnlLibrary, info: Info): _PrimitiveSpec {
     _DNNL.convolution_direct,
     g.src,
     g.anyWeights,
-    null,
+    withBias ? g.bias : null,
     g.dst,
     g.strides,
     g.padL,
@@ -194,13 +197,14 @@ function backwardWeightsSpec(d: _DnnlLibrary, info: Info): _PrimitiveSpec {
   ));
   return {
     opDesc,
-    hint: forwardSpec(d, info, false, _DNNL.forward_training),
+    hint: forwardSpec(d, info, withBias, _DNNL.forward_training),
     // Its threads meet at barriers to sum their partial gradients: see the file comment.
     singleThreaded: flops(info) < SINGLE_THREAD_MAX_FLOPS,
     args: [
       { arg: _DNNL.ARG_SRC, md: g.src },
       { arg: _DNNL.ARG_DIFF_DST, md: g.dst },
       { arg: _DNNL.ARG_DIFF_WEIGHTS, md: g.weights, reorder: "out" },
+      ...(withBias ? [{ arg: _DNNL.ARG_DIFF_BIAS, md: g.bias }] : []),
     ],
   };
 }
@@ -231,6 +235,42 @@ function cached(
 /** True while tfjs records operations for gradients (then a forward pass is a training one). */
 function recordingGradients(): boolean {
   return ((tf.engine().state as unknown as { gradientDepth?: number }).gradientDepth ?? 1) > 0;
+}
+
+/**
+ * backend/conv2d_bias_relu.ts's gradient: dy masked by y > 0 (oneDNN's ReLU backward, the JS loop
+ * below its size bound), then one filter-gradient primitive that also writes the bias gradient
+ * (oneDNN sums it in the pass that reads dy anyway: no separate Sum over N, H, W).
+ */
+function conv2dBiasReluGrad(d: _DnnlLibrary): _NativeKernel {
+  return {
+    kernelName: CONV2D_BIAS_RELU_GRAD,
+    kernelFunc: (args, fallback) => {
+      const { dy, x, y } = args.inputs as { dy: tf.TensorInfo; x: tf.TensorInfo; y: tf.TensorInfo };
+      const filterShape = args.attrs!.filterShape as number[];
+      if (!_allFloat32(dy, x, y) || x.shape.length !== 4) return fallback(args);
+      const info = convInfo(x.shape, filterShape, args.attrs!);
+      if (!supported(args, info)) return fallback(args);
+      const prim = cached(
+        d,
+        key("bwd_weights", info, "bias"),
+        () => backwardWeightsSpec(d, info, true),
+      );
+      if (prim === undefined) return fallback(args);
+      const yv = _f32(args.backend, y);
+      const dyv = _f32(args.backend, dy);
+      const dyr = _alloc(args.backend, yv.length);
+      if (!_dnnlReluBackward(d, yv, dyv, dyr)) _reluGradLoop(dyv, yv, dyr);
+      const dw = _alloc(args.backend, tf.util.sizeFromShape(filterShape));
+      const db = _alloc(args.backend, info.outChannels);
+      prim.execute([_f32(args.backend, x), dyr, dw, db]);
+      return [
+        _output(args.backend, [...y.shape], dyr),
+        _output(args.backend, [...filterShape], dw),
+        _output(args.backend, [info.outChannels], db),
+      ];
+    },
+  };
 }
 
 /** The oneDNN convolution kernels. */
@@ -312,5 +352,6 @@ export function _dnnlConv2dKernels(d: _DnnlLibrary): _NativeKernel[] {
         return _output(args.backend, [...filterShape], dw);
       },
     },
+    conv2dBiasReluGrad(d),
   ];
 }

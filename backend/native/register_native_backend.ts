@@ -23,6 +23,8 @@ import { _softmaxKernels } from "./_softmax_kernel.ts";
 import { _loadDnnl } from "./_dnnl.ts";
 import { _dnnlKernels } from "./_dnnl_kernels.ts";
 import { _optimizerUpdateKernels } from "./_optimizer_update_kernels.ts";
+import { _conv2dBiasReluKernels } from "./_conv2d_bias_relu_kernels.ts";
+import { _dropoutMaskKernels } from "./_dropout_mask_kernels.ts";
 
 /** The tfjs backend name this module registers. */
 export const NATIVE_BACKEND_NAME = "native";
@@ -143,11 +145,13 @@ function registerOverrides(cpuKernels: tf.KernelConfig[], kernels: _NativeKernel
       kernelFunc: fallback as unknown as tf.KernelFunc,
     });
   }
-  // Kernels tfjs has no cpu version of: the fused training-mode batch norm and its gradient, and
-  // the one-pass optimizer updates.
+  // Kernels tfjs has no cpu version of: the fused training-mode batch norm and its gradient, the
+  // one-pass optimizer updates, conv + bias + ReLU with its one-kernel gradient, dropout masks.
   const fused = [
     ..._batchNormTrainingKernels(NATIVE_BACKEND_NAME),
     ..._optimizerUpdateKernels(NATIVE_BACKEND_NAME),
+    ..._conv2dBiasReluKernels(NATIVE_BACKEND_NAME),
+    ..._dropoutMaskKernels(NATIVE_BACKEND_NAME),
   ];
   for (const config of fused) base.set(config.kernelName, config);
   const funcs = new Map<string, _Fallback>();

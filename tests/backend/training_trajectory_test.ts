@@ -3,14 +3,21 @@ import * as tf from "@tensorflow/tfjs";
 import { selectBackend } from "../../backend/select_backend.ts";
 import { probeWebGpu } from "../../backend/probe_webgpu.ts";
 import { _values } from "./wasm_kernels/_compare_with_cpu.ts";
+import { conv2d } from "../../models/conv2d.ts";
+import { batchNormalization } from "../../models/batch_normalization.ts";
+import { dropout } from "../../models/dropout.ts";
 
 const STEPS = 4;
 const BATCH = 6;
 
-/** Conv (same, stride 2) + BN + max-pool + conv (valid) + dense ELU + softmax: every gradient kernel. */
+/**
+ * Conv (same, stride 2) + BN + max-pool + conv (valid) + dropout + dense ELU + softmax: every
+ * gradient kernel, through the project's own layers (fused conv + ReLU and batch norm on native,
+ * tfjs's own path elsewhere; the dropout masks come from the same seed on every backend).
+ */
 function tinyModel(): tf.LayersModel {
   const m = tf.sequential();
-  m.add(tf.layers.conv2d({
+  m.add(conv2d({
     inputShape: [10, 10, 1],
     filters: 4,
     kernelSize: 3,
@@ -18,11 +25,12 @@ function tinyModel(): tf.LayersModel {
     padding: "same",
     activation: "relu",
   }));
-  m.add(tf.layers.batchNormalization());
-  m.add(tf.layers.conv2d({ filters: 6, kernelSize: 3, padding: "same", activation: "relu" }));
+  m.add(batchNormalization());
+  m.add(conv2d({ filters: 6, kernelSize: 3, padding: "same", activation: "relu" }));
   m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-  m.add(tf.layers.conv2d({ filters: 5, kernelSize: 2, activation: "relu" }));
+  m.add(conv2d({ filters: 5, kernelSize: 2, activation: "relu" }));
   m.add(tf.layers.flatten());
+  m.add(dropout({ rate: 0.25 }, 17));
   m.add(tf.layers.dense({ units: 8, activation: "elu" }));
   m.add(tf.layers.dense({ units: 3, activation: "softmax" }));
   // Same weights on every backend.
