@@ -36,46 +36,22 @@ function forwardSpec(d: _DnnlLibrary, alg: number, n: number): _PrimitiveSpec | 
   return { opDesc, args: [{ arg: _DNNL.ARG_SRC, md }, { arg: _DNNL.ARG_DST, md }] };
 }
 
-/** ELU's gradient from its output y: dy where y > 0, dy·(y + 1) elsewhere (tfjs's EluGrad). */
-function eluGradSpec(d: _DnnlLibrary, n: number): _PrimitiveSpec | undefined {
-  const hint = forwardSpec(d, _DNNL.eltwise_elu_use_dst_for_bwd, n);
+/**
+ * The gradient of an eltwise op from its output y (`alg` one of oneDNN's `*_use_dst_for_bwd`
+ * algorithms): ELU's dy where y > 0, dy·(y + 1) elsewhere (alpha 1, tfjs's EluGrad); ReLU's dy
+ * where y > 0, 0 elsewhere (alpha 0).
+ */
+function useDstGradSpec(
+  d: _DnnlLibrary,
+  alg: number,
+  alpha: number,
+  n: number,
+): _PrimitiveSpec | undefined {
+  const hint = forwardSpec(d, alg, n);
   if (hint === undefined) return undefined;
   const md = d.md([n], _DNNL.x);
   const opDesc = new Uint8Array(_DNNL_SIZES.dnnl_eltwise_desc_t);
-  const status = d.symbols.dnnl_eltwise_backward_desc_init(
-    opDesc,
-    _DNNL.eltwise_elu_use_dst_for_bwd,
-    md,
-    md,
-    1,
-    0,
-  );
-  if (status !== _DNNL.success) return undefined;
-  return {
-    opDesc,
-    hint,
-    args: [
-      { arg: _DNNL.ARG_DST, md },
-      { arg: _DNNL.ARG_DIFF_DST, md },
-      { arg: _DNNL.ARG_DIFF_SRC, md },
-    ],
-  };
-}
-
-/** ReLU's gradient from its output y: dy where y > 0, 0 elsewhere. */
-function reluGradSpec(d: _DnnlLibrary, n: number): _PrimitiveSpec | undefined {
-  const hint = forwardSpec(d, _DNNL.eltwise_relu_use_dst_for_bwd, n);
-  if (hint === undefined) return undefined;
-  const md = d.md([n], _DNNL.x);
-  const opDesc = new Uint8Array(_DNNL_SIZES.dnnl_eltwise_desc_t);
-  const status = d.symbols.dnnl_eltwise_backward_desc_init(
-    opDesc,
-    _DNNL.eltwise_relu_use_dst_for_bwd,
-    md,
-    md,
-    0,
-    0,
-  );
+  const status = d.symbols.dnnl_eltwise_backward_desc_init(opDesc, alg, md, md, alpha, 0);
   if (status !== _DNNL.success) return undefined;
   return {
     opDesc,
@@ -100,7 +76,10 @@ export function _dnnlReluBackward(
 ): boolean {
   const n = y.length;
   if (n < MIN_SIZE) return false;
-  const prim = d.primitive(`eltwise relu grad ${n}`, () => reluGradSpec(d, n));
+  const prim = d.primitive(
+    `eltwise relu grad ${n}`,
+    () => useDstGradSpec(d, _DNNL.eltwise_relu_use_dst_for_bwd, 0, n),
+  );
   if (prim === undefined) return false;
   prim.execute([y, dy, out]);
   return true;
@@ -138,7 +117,10 @@ export function _dnnlEltwiseKernels(d: _DnnlLibrary): _NativeKernel[] {
         if (dy.dtype !== "float32" || y.dtype !== "float32" || !same || n < MIN_SIZE) {
           return fallback(args);
         }
-        const prim = d.primitive(`eltwise elu grad ${n}`, () => eluGradSpec(d, n));
+        const prim = d.primitive(
+          `eltwise elu grad ${n}`,
+          () => useDstGradSpec(d, _DNNL.eltwise_elu_use_dst_for_bwd, 1, n),
+        );
         if (prim === undefined) return fallback(args);
         const yv = _f32(args.backend, y);
         const dyv = _f32(args.backend, dy);
