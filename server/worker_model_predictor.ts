@@ -54,7 +54,8 @@ interface Live {
  *
  * An error in one call rejects exactly that call. A Worker that dies rejects the calls it owed
  * with "the model worker died: …" (the server answers them 500) and is started again; calls made
- * while it restarts wait for it. `close` terminates it.
+ * while it restarts wait for it, and if the restart fails they reject with its reason (no further
+ * restarts, never a hang). `close` terminates it.
  *
  * @example
  * ```ts ignore
@@ -94,6 +95,7 @@ export async function startWorkerModelPredictor(
   const predict: BatchPredictFn = async (x, count) => {
     if (closed) throw new Error("the model worker is closed");
     const { worker, calls } = await live;
+    if (closed) throw new Error("the model worker is closed");
     const id = nextId++;
     const copy = x.slice();
     return await new Promise<Float32Array>((resolve, reject) => {
