@@ -61,8 +61,8 @@ export async function run(args: string[]): Promise<number> {
     "max-body": { type: "string" },
     token: { type: "string" },
     backend: { type: "string" },
+    // parseFlags gives every boolean its negation: --no-model-worker sets it false.
     "model-worker": { type: "boolean" },
-    "no-model-worker": { type: "boolean" },
   }, "serve");
   const host = stringFlag(values, "host") ?? "127.0.0.1";
   const token = stringFlag(values, "token");
@@ -76,10 +76,7 @@ export async function run(args: string[]): Promise<number> {
   if (token !== undefined && token.length < 8) {
     throw new UsageError("--token must be at least 8 characters", "serve");
   }
-  if (values["model-worker"] === true && values["no-model-worker"] === true) {
-    throw new UsageError("pass --model-worker or --no-model-worker, not both", "serve");
-  }
-  const modelWorker = values["no-model-worker"] !== true;
+  const modelWorker = values["model-worker"] !== false;
   const { findNewestRun } = await import("../server/find_newest_run.ts");
   const modelDir = stringFlag(values, "model") ?? await findNewestRun("runs");
   if (modelDir === undefined) {
