@@ -8,7 +8,8 @@
  * serve). Each model is served (`deno task serve`, backend `auto` unless `DIGITS_BENCH_BACKEND` is
  * set) with continuous batching on (`--max-batch 64`) and off (`--max-batch 1`), and loaded by
  * `wrk` (apt) where installed, else by a Deno client child process, at 1, 16 and 64 clients, for
- * `DIGITS_BENCH_SECONDS` (default 5) seconds per cell; `DIGITS_BENCH_WAIT_MS=N` adds a third
+ * `DIGITS_BENCH_SECONDS` (default 5) seconds per cell; `DIGITS_BENCH_MODEL_WORKER=0` serves with
+ * `--no-model-worker` (model calls on the HTTP thread; `1` or unset: in a Worker, the default); `DIGITS_BENCH_WAIT_MS=N` adds a third
  * mode, batching with `--batch-timeout-ms N`, to measure whether a wait helps. Each row prints
  * req/s, p50 and p99 latency, errors (transport errors and non-200 answers), model calls, the mean
  * batch and the server's RSS.
@@ -130,6 +131,12 @@ async function _benchModel(
 ): Promise<void> {
   const backend = Deno.env.get("DIGITS_BENCH_BACKEND") ?? "auto";
   const waitMs = Deno.env.get("DIGITS_BENCH_WAIT_MS");
+  const workerEnv = Deno.env.get("DIGITS_BENCH_MODEL_WORKER");
+  const worker = workerEnv === "0"
+    ? ["--no-model-worker"]
+    : workerEnv === "1"
+    ? ["--model-worker"]
+    : [];
   const modes: Record<string, string[]> = {
     on: ["--max-batch", "64"],
     off: ["--max-batch", "1"],
@@ -138,7 +145,7 @@ async function _benchModel(
       : {}),
   };
   for (const [batching, flags] of Object.entries(modes)) {
-    const server = await startServe(["--backend", backend, ...flags], model.dir);
+    const server = await startServe(["--backend", backend, ...worker, ...flags], model.dir);
     try {
       if (!json) {
         console.log(`\n${model.name}: ${server.backend}; batching ${batching}`);

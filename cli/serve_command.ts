@@ -27,6 +27,9 @@ Options:
                            (default 0; an idle model never waits)
   --max-body BYTES         largest request body (default 1048576); larger ones get 413
   --token T                require 'Authorization: Bearer T' on every API call
+  --model-worker           run the model calls in a Worker thread (the default), so HTTP work and
+                           model work overlap on two cores and tfjs's garbage stays off the HTTP
+                           thread; --no-model-worker runs them on the HTTP thread
   --backend NAME           tfjs backend for inference: auto, native, wasm, cpu, webgpu (default
                            auto: chosen as training chooses, the choice and reason are printed)
 
@@ -58,6 +61,8 @@ export async function run(args: string[]): Promise<number> {
     "max-body": { type: "string" },
     token: { type: "string" },
     backend: { type: "string" },
+    // parseFlags gives every boolean its negation: --no-model-worker sets it false.
+    "model-worker": { type: "boolean" },
   }, "serve");
   const host = stringFlag(values, "host") ?? "127.0.0.1";
   const token = stringFlag(values, "token");
@@ -71,6 +76,7 @@ export async function run(args: string[]): Promise<number> {
   if (token !== undefined && token.length < 8) {
     throw new UsageError("--token must be at least 8 characters", "serve");
   }
+  const modelWorker = values["model-worker"] !== false;
   const { findNewestRun } = await import("../server/find_newest_run.ts");
   const modelDir = stringFlag(values, "model") ?? await findNewestRun("runs");
   if (modelDir === undefined) {
@@ -91,6 +97,7 @@ export async function run(args: string[]): Promise<number> {
     maxBodyBytes,
     token,
     backend: stringFlag(values, "backend") ?? "auto",
+    modelWorker,
   });
   const acc = started.manifest.metrics.best.val_acc ?? started.manifest.metrics.final.val_acc;
   console.log(
@@ -98,7 +105,10 @@ export async function run(args: string[]): Promise<number> {
       (acc !== undefined ? `, val_acc ${acc.toFixed(4)}` : "") + ")",
   );
   console.log(`backend ${started.backend.name} (${started.backend.reason})`);
-  console.log(`warm-up ${started.warmupMs.toFixed(1)} ms`);
+  console.log(
+    `warm-up ${started.warmupMs.toFixed(1)} ms` +
+      (modelWorker ? " (model calls in a Worker)" : " (model calls on the HTTP thread)"),
+  );
   console.log(
     (maxBatch === 1
       ? "batching off (--max-batch 1); "

@@ -7,10 +7,12 @@ import { selectBackend } from "../backend/select_backend.ts";
 import type { Manifest } from "../models/manifest.ts";
 import { loadRun } from "../models/model_io.ts";
 import { batchBuckets } from "./batch_buckets.ts";
+import type { BatchPredictFn } from "./continuous_batcher.ts";
 import { browserModelFiles } from "./browser_model_files.ts";
 import { createApp, type ServerOptions } from "./create_app.ts";
 import { createModelPredictor } from "./create_model_predictor.ts";
 import { ServerMetrics } from "./server_metrics.ts";
+import { startWorkerModelPredictor } from "./worker_model_predictor.ts";
 
 /** What `startServer` needs: the model folder, the address and the server settings. */
 export interface StartServerOptions extends ServerOptions {
@@ -22,6 +24,11 @@ export interface StartServerOptions extends ServerOptions {
   port: number;
   /** tfjs backend name for inference (see `selectBackend`; `auto` picks the fastest). */
   backend: string;
+  /**
+   * Run the model calls in a Worker (`startWorkerModelPredictor`) instead of on the HTTP thread
+   * (default false here; `deno task serve` turns it on unless given `--no-model-worker`).
+   */
+  modelWorker?: boolean;
 }
 
 /** A running server. */
@@ -63,21 +70,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     );
   }
   const backend = await selectBackend(options.backend);
-  const run = await loadRun(options.modelDir);
   const browserModel = await browserModelFiles(options.modelDir, true);
-  const sizes = batchBuckets(options.maxBatch);
-  const predictor = createModelPredictor(run, sizes);
-  const [h, w, c] = run.manifest.inputShape;
-  const started = performance.now();
-  // Every size a model call runs at: the first call of each pays for kernel set-up (native:
-  // oneDNN builds its primitives per shape), which would otherwise stall the requests of the
-  // first batch of that size.
-  for (const n of sizes) await predictor(new Float32Array(n * h * w * c), n);
-  const warmupMs = performance.now() - started;
+  const model = await _modelCall(options, backend.name);
   const metrics = new ServerMetrics();
   const app = createApp({
-    predictor,
-    manifest: run.manifest,
+    predictor: model.predictor,
+    manifest: model.manifest,
     options,
     backend,
     modelDir: options.modelDir,
@@ -94,12 +92,45 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   return {
     server,
     url: `http://${shown}:${port}/`,
-    manifest: run.manifest,
+    manifest: model.manifest,
     backend,
-    warmupMs,
+    warmupMs: model.warmupMs,
     metrics,
     shutdown: async () => {
       await server.shutdown();
+      model.close();
     },
   };
+}
+
+/** The model call, in this thread or in a Worker, warmed up at every batch size it runs at. */
+async function _modelCall(options: StartServerOptions, backendName: string): Promise<{
+  predictor: BatchPredictFn;
+  manifest: Manifest;
+  warmupMs: number;
+  close(): void;
+}> {
+  const sizes = batchBuckets(options.maxBatch);
+  if (options.modelWorker) {
+    const worker = await startWorkerModelPredictor({
+      modelDir: options.modelDir,
+      backend: backendName,
+      sizes,
+    });
+    return {
+      predictor: worker.predict,
+      manifest: worker.manifest,
+      warmupMs: worker.warmupMs,
+      close: worker.close,
+    };
+  }
+  const run = await loadRun(options.modelDir);
+  const predictor = createModelPredictor(run, sizes);
+  const [h, w, c] = run.manifest.inputShape;
+  const started = performance.now();
+  // Every size a model call runs at: the first call of each pays for kernel set-up (native:
+  // oneDNN builds its primitives per shape), which would otherwise stall the requests of the
+  // first batch of that size.
+  for (const n of sizes) await predictor(new Float32Array(n * h * w * c), n);
+  return { predictor, manifest: run.manifest, warmupMs: performance.now() - started, close() {} };
 }
