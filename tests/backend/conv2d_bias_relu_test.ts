@@ -8,19 +8,14 @@ import {
   hasConv2dBiasRelu,
 } from "../../backend/conv2d_bias_relu.ts";
 import { _conv2dBiasReluKernels } from "../../backend/native/_conv2d_bias_relu_kernels.ts";
+import { CONV_CASES, type ConvCase } from "./_conv_cases.ts";
 
 const status = await registerNativeBackend();
 if (!status.ok) console.log(`skipping the fused conv + bias + ReLU tests: ${status.reason}`);
 const ignore = !status.ok;
 
-/** Odd sizes, batch 1, strides 1 and 2, same and valid padding, 1×1 to 5×5 filters. */
-const CASES: { x: number[]; f: number[]; stride: 1 | 2; pad: "same" | "valid" }[] = [
-  { x: [1, 9, 11, 3], f: [3, 3, 3, 5], stride: 1, pad: "same" },
-  { x: [2, 9, 11, 3], f: [3, 3, 3, 5], stride: 1, pad: "valid" },
-  { x: [3, 9, 11, 3], f: [3, 3, 3, 4], stride: 2, pad: "valid" },
-  { x: [1, 10, 7, 2], f: [3, 3, 2, 4], stride: 2, pad: "same" },
-  { x: [2, 7, 9, 4], f: [5, 5, 4, 3], stride: 2, pad: "same" },
-  { x: [2, 5, 6, 7], f: [1, 1, 7, 3], stride: 1, pad: "valid" },
+const CASES: ConvCase[] = [
+  ...CONV_CASES,
   // Large enough for oneDNN's ReLU backward (≥ 16,384 floats), odd channels.
   { x: [3, 29, 27, 5], f: [3, 3, 5, 67], stride: 1, pad: "same" },
 ];

@@ -5,22 +5,11 @@ import { combineRuns } from "../../models/combine_runs.ts";
 import { loadRun } from "../../models/model_io.ts";
 import { Predictor } from "../../predict/predictor.ts";
 import { makeEnsembleFolder } from "../server/_run_folders.ts";
-import { makeTinyRun, mnistSlice, tempDir } from "../predict/_tiny_run.ts";
+import { makeTinyRun, mnistBatch, tempDir } from "../predict/_tiny_run.ts";
 
 const root = await tempDir();
 const runA = await makeTinyRun(join(root, "a"), { seed: 1 });
 const runB = await makeTinyRun(join(root, "b"), { seed: 2, epochs: 1 });
-
-async function firstImages(count: number) {
-  const { pixels, labels } = await mnistSlice(0, count);
-  return {
-    x: Float32Array.from(pixels, (p) => p / 255),
-    y: Int32Array.from(labels),
-    size: count,
-    height: 28,
-    width: 28,
-  };
-}
 
 Deno.test("combineRuns copies each run's model and averages them like the runs given together", async () => {
   const out = join(root, "ab");
@@ -34,7 +23,7 @@ Deno.test("combineRuns copies each run's model and averages them like the runs g
   assert.deepEqual(ensemble.members, ["member_1", "member_2"]);
   assert.match(ensemble.method, /combined runs: .*a \(tiny-dense\), .*b \(tiny-dense\)/);
 
-  const batch = await firstImages(40);
+  const batch = await mnistBatch(0, 40);
   const combined = await Predictor.load([out]);
   const separate = await Predictor.load([runA, runB]);
   try {

@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import type { Manifest } from "../../models/manifest.ts";
+import type { Batch } from "../../pipeline/types.ts";
 import { saveRun } from "../../models/model_io.ts";
 import { selectBackend } from "../../backend/select_backend.ts";
 
@@ -22,6 +23,18 @@ export async function mnistSlice(
   return {
     pixels: images.slice(16 + start * 784, 16 + (start + count) * 784),
     labels: labels.slice(8 + start, 8 + start + count),
+  };
+}
+
+/** `count` MNIST test images from `start` as a model batch (pixels scaled to [0, 1]). */
+export async function mnistBatch(start: number, count: number): Promise<Batch> {
+  const { pixels, labels } = await mnistSlice(start, count);
+  return {
+    x: Float32Array.from(pixels, (p) => p / 255),
+    y: Int32Array.from(labels),
+    size: count,
+    height: 28,
+    width: 28,
   };
 }
 

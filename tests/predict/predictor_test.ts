@@ -3,25 +3,14 @@ import * as tf from "@tensorflow/tfjs";
 import { Predictor } from "../../predict/predictor.ts";
 import { ttaViews } from "../../predict/tta_views.ts";
 import type { Batch } from "../../pipeline/types.ts";
-import { join, makeTinyRun, mnistSlice, tempDir } from "./_tiny_run.ts";
-
-async function batchOf(start: number, count: number): Promise<Batch> {
-  const { pixels, labels } = await mnistSlice(start, count);
-  return {
-    x: Float32Array.from(pixels, (p) => p / 255),
-    y: Int32Array.from(labels),
-    size: count,
-    height: 28,
-    width: 28,
-  };
-}
+import { join, makeTinyRun, mnistBatch, tempDir } from "./_tiny_run.ts";
 
 const root = await tempDir();
 const runA = await makeTinyRun(join(root, "a"), { seed: 1 });
 const runB = await makeTinyRun(join(root, "b"), { seed: 2, epochs: 1 });
 
 Deno.test("Predictor averages the softmax outputs of an ensemble's members", async () => {
-  const batch = await batchOf(0, 50);
+  const batch = await mnistBatch(0, 50);
   const a = await Predictor.load([runA]);
   const b = await Predictor.load([runB]);
   const both = await Predictor.load([runA, runB]);
@@ -39,7 +28,7 @@ Deno.test("Predictor averages the softmax outputs of an ensemble's members", asy
 });
 
 Deno.test("Predictor with --tta N is the mean over N transformed views, and frees every tensor", async () => {
-  const batch = await batchOf(0, 20);
+  const batch = await mnistBatch(0, 20);
   const plain = await Predictor.load([runA]);
   const tta = await Predictor.load([runA], { tta: 3, seed: 5 });
   const before = tf.memory().numTensors;
@@ -61,7 +50,7 @@ Deno.test("Predictor with --tta N is the mean over N transformed views, and free
 });
 
 Deno.test("ttaViews is seeded per row and moves every image of the batch a little", async () => {
-  const batch = await batchOf(0, 4);
+  const batch = await mnistBatch(0, 4);
   const a = ttaViews(batch.x, 4, 28, 28, 3, 9);
   assert.equal(a[0], batch.x);
   assert.deepEqual(a, ttaViews(batch.x, 4, 28, 28, 3, 9));
@@ -101,7 +90,7 @@ Deno.test("Predictor.load names a missing model folder", async () => {
 
 Deno.test("Predictor TTA transforms every image of a batch on the cpu backend too", async () => {
   const { selectBackend } = await import("../../backend/select_backend.ts");
-  const batch = await batchOf(0, 6);
+  const batch = await mnistBatch(0, 6);
   const expected = await (await Predictor.load([runA], { tta: 3, seed: 2 })).predict(batch);
   await selectBackend("cpu");
   try {
