@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { Predictor } from "../../predict/predictor.ts";
 import { ttaViews } from "../../predict/tta_views.ts";
-import type { Batch } from "../../pipeline/types.ts";
 import { join, makeTinyRun, mnistBatch, tempDir } from "./_tiny_run.ts";
 
 const root = await tempDir();
