@@ -41,7 +41,9 @@ Endpoints:
                                    (field 'image') or text/csv → digit, probabilities, timeMs
   GET  /model/index.json           the model's files for the page's in-browser mode (model.json,
                                    weights; every member of an ensemble) and how to combine them
-  GET  /healthz, GET /metrics, GET / (the page; with --token open /#token=T)
+  GET  /healthz                    200 {"status": "ok", "modelCalls": "worker", ...}; 503 while the
+                                   model Worker restarts, or after it died 6 times in a minute
+  GET  /metrics, GET /             Prometheus metrics; the page (with --token open /#token=T)
 
 Examples:
   deno task serve

@@ -62,6 +62,22 @@ export interface AppDeps {
    * server only.
    */
   browserModel?: BrowserModelFiles;
+  /**
+   * Where the model calls stand, for `/healthz` (see `ModelHealth`); always up by default. The
+   * server passes the model Worker's status.
+   */
+  health?: () => ModelHealth;
+}
+
+/** What `/healthz` reports about the model calls: 200 when `up`, 503 otherwise. */
+export interface ModelHealth {
+  /** `worker` (a model Worker) or `http-thread` (`--no-model-worker`). */
+  modelCalls: "worker" | "http-thread";
+  state: "up" | "restarting" | "failed";
+  /** How many times the model Worker died and was started again. */
+  restarts: number;
+  /** Why the model calls failed for good (only when `failed`). */
+  reason?: string;
 }
 
 /** One image's answer. */
@@ -323,7 +339,13 @@ async function _uploadedFile(c: Context): Promise<Uint8Array> {
 }
 
 function _operationsRoutes(app: Hono, ctx: AppContext): void {
-  app.get("/healthz", (c) => c.json({ status: "ok", model: MODEL_NAME }));
+  // 503 while the model Worker restarts or after it gave up, so a load balancer stops sending
+  // traffic and an orchestrator's liveness probe restarts the process.
+  app.get("/healthz", (c) => {
+    const h = ctx.deps.health?.() ?? { modelCalls: "http-thread", state: "up", restarts: 0 };
+    const status = h.state === "up" ? "ok" : h.state === "restarting" ? "restarting" : "failed";
+    return c.json({ status, model: MODEL_NAME, ...h }, h.state === "up" ? 200 : 503);
+  });
   app.get("/metrics", async (c) => {
     c.header("Content-Type", ctx.metrics.contentType);
     return c.body(await ctx.metrics.render());

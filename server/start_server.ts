@@ -9,7 +9,7 @@ import { loadRun } from "../models/model_io.ts";
 import { batchBuckets } from "./batch_buckets.ts";
 import type { BatchPredictFn } from "./continuous_batcher.ts";
 import { browserModelFiles } from "./browser_model_files.ts";
-import { createApp, type ServerOptions } from "./create_app.ts";
+import { createApp, type ModelHealth, type ServerOptions } from "./create_app.ts";
 import { createModelPredictor } from "./create_model_predictor.ts";
 import { ServerMetrics } from "./server_metrics.ts";
 import { startWorkerModelPredictor } from "./worker_model_predictor.ts";
@@ -81,6 +81,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     modelDir: options.modelDir,
     metrics,
     browserModel,
+    health: model.health,
   });
   const server = Deno.serve({
     hostname: options.host,
@@ -108,6 +109,7 @@ async function _modelCall(options: StartServerOptions, backendName: string): Pro
   predictor: BatchPredictFn;
   manifest: Manifest;
   warmupMs: number;
+  health: () => ModelHealth;
   close(): void;
 }> {
   const sizes = batchBuckets(options.maxBatch);
@@ -121,6 +123,7 @@ async function _modelCall(options: StartServerOptions, backendName: string): Pro
       predictor: worker.predict,
       manifest: worker.manifest,
       warmupMs: worker.warmupMs,
+      health: () => ({ modelCalls: "worker", ...worker.status() }),
       close: worker.close,
     };
   }
@@ -132,5 +135,11 @@ async function _modelCall(options: StartServerOptions, backendName: string): Pro
   // oneDNN builds its primitives per shape), which would otherwise stall the requests of the
   // first batch of that size.
   for (const n of sizes) await predictor(new Float32Array(n * h * w * c), n);
-  return { predictor, manifest: run.manifest, warmupMs: performance.now() - started, close() {} };
+  return {
+    predictor,
+    manifest: run.manifest,
+    warmupMs: performance.now() - started,
+    health: () => ({ modelCalls: "http-thread", state: "up", restarts: 0 }),
+    close() {},
+  };
 }

@@ -19,7 +19,25 @@ export interface WorkerModelPredictorOptions {
   sizes: number[];
   /** The Worker module (tests pass one that fails); default `_model_worker.ts`. */
   workerUrl?: URL;
+  /**
+   * Crash-loop limit: after more than `max` deaths within `windowMs`, the Worker is not started
+   * again and every later call rejects with the last death's reason (default 5 in 60 s).
+   */
+  restartLimit?: { max: number; windowMs: number };
 }
+
+/** Where the model Worker stands, for `/healthz`. */
+export interface ModelWorkerStatus {
+  /** `up`: answering; `restarting`: a new Worker is loading; `failed`: it will not come back. */
+  state: "up" | "restarting" | "failed";
+  /** How many times the Worker died and was started again. */
+  restarts: number;
+  /** Why it failed (only when `failed`). */
+  reason?: string;
+}
+
+/** The default crash-loop limit: more than 5 deaths in a minute stops the restarts. */
+export const DEFAULT_RESTART_LIMIT = { max: 5, windowMs: 60_000 };
 
 /** A started model Worker. */
 export interface WorkerModelPredictor {
@@ -33,6 +51,8 @@ export interface WorkerModelPredictor {
   manifest: Manifest;
   /** How many times the Worker died and was started again. */
   restarts(): number;
+  /** Up, restarting or failed (the crash-loop limit was reached, or a restart could not start). */
+  status(): ModelWorkerStatus;
   /** Terminates the Worker; calls still waiting reject. */
   close(): void;
 }
@@ -55,7 +75,9 @@ interface Live {
  * An error in one call rejects exactly that call. A Worker that dies rejects the calls it owed
  * with "the model worker died: …" (the server answers them 500) and is started again; calls made
  * while it restarts wait for it, and if the restart fails they reject with its reason (no further
- * restarts, never a hang). `close` terminates it.
+ * restarts, never a hang). A Worker that keeps dying (more than `restartLimit.max` times within
+ * `restartLimit.windowMs`) is not started again: later calls reject with that reason, and
+ * `status()` says `failed`, which `/healthz` reports as 503. `close` terminates it.
  *
  * @example
  * ```ts ignore
@@ -72,23 +94,46 @@ export async function startWorkerModelPredictor(
 ): Promise<WorkerModelPredictor> {
   const url = options.workerUrl ?? new URL("./_model_worker.ts", import.meta.url);
   let nextId = 0;
+  const limit = options.restartLimit ?? DEFAULT_RESTART_LIMIT;
   let restarts = 0;
   let closed = false;
-  const first = await _spawn(url, options, () => onDeath());
+  /** When the Worker died, newest last, within the crash-loop window. */
+  const deaths: number[] = [];
+  let failure: string | undefined;
+  const first = await _spawn(url, options, (why) => onDeath(why));
   let live: Promise<Live> = Promise.resolve(first.live);
   /** The Worker that is up now (undefined while one restarts), so `close` can end it at once. */
   let current: Live | undefined = first.live;
 
-  function onDeath(): void {
+  function onDeath(why: string): void {
     if (closed) return;
-    restarts++;
     current = undefined;
-    live = _spawn(url, options, () => onDeath()).then((s) => {
+    const now = performance.now();
+    deaths.push(now);
+    while (deaths.length > 0 && deaths[0]! < now - limit.windowMs) deaths.shift();
+    if (deaths.length > limit.max) {
+      fail(
+        `the model worker died ${deaths.length} times within ${limit.windowMs / 1000} s ` +
+          `and is not restarted (last: ${why}); fix the cause and restart the server`,
+      );
+      return;
+    }
+    restarts++;
+    live = _spawn(url, options, (w) => onDeath(w)).then((s) => {
       if (closed) _kill(s.live, "the model worker was closed");
       else current = s.live;
       return s.live;
+    }, (err: Error) => {
+      fail(err.message);
+      throw err;
     });
     // A restart that fails leaves later calls rejecting with its message, not hanging.
+    live.catch(() => {});
+  }
+
+  function fail(reason: string): void {
+    failure = reason;
+    live = Promise.reject(new Error(reason));
     live.catch(() => {});
   }
 
@@ -111,6 +156,11 @@ export async function startWorkerModelPredictor(
     backend: first.backend,
     manifest: first.manifest,
     restarts: () => restarts,
+    status: () => ({
+      state: failure !== undefined ? "failed" : current !== undefined ? "up" : "restarting",
+      restarts,
+      ...(failure !== undefined ? { reason: failure } : {}),
+    }),
     close: () => {
       if (closed) return;
       closed = true;
@@ -126,11 +176,11 @@ interface Started {
   manifest: Manifest;
 }
 
-/** Starts one Worker and waits for its `ready`; `onDeath` runs if it dies after that. */
+/** Starts one Worker and waits for its `ready`; `onDeath` runs (with why) if it dies after that. */
 function _spawn(
   url: URL,
   options: WorkerModelPredictorOptions,
-  onDeath: () => void,
+  onDeath: (why: string) => void,
 ): Promise<Started> {
   const worker = new Worker(url, { type: "module" });
   const live: Live = { worker, calls: new Map() };
@@ -138,7 +188,7 @@ function _spawn(
     let ready = false;
     const die = (why: string) => {
       _kill(live, `the model worker died: ${why}`);
-      if (ready) onDeath();
+      if (ready) onDeath(why);
       else reject(new Error(`the model worker could not start: ${why}`));
     };
     worker.onmessage = (e: MessageEvent<ModelWorkerReply>) => {

@@ -14,9 +14,9 @@ function serve(args: string[], cwd = ROOT) {
   });
 }
 
-Deno.test("serve command prints URL, model, backend and warm-up, serves, and stops on SIGTERM", async () => {
-  const child = serve(["--model", MODEL, "--port", "0"]).spawn();
-  const lines: string[] = [];
+/** Starts `serve` with `args` and reads its stdout up to the URL. */
+async function startServe(args: string[]) {
+  const child = serve(args).spawn();
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let url: string | undefined;
   let buffer = "";
@@ -26,27 +26,63 @@ Deno.test("serve command prints URL, model, backend and warm-up, serves, and sto
     buffer += value;
     url = /listening on (http:\/\/\S+\/)/.exec(buffer)?.[1];
   }
-  lines.push(...buffer.split("\n"));
   assert.ok(url, `no URL in: ${buffer}`);
-  assert.match(buffer, /serving .*mnist-mlp \(mlp, val_acc 0\.9\d+\)/);
+  /** Sends SIGTERM; resolves to the exit code and what it printed after the URL. */
+  const stop = async () => {
+    child.kill("SIGTERM");
+    const rest = [];
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      rest.push(value);
+    }
+    const status = await child.status;
+    await child.stderr.cancel();
+    return { code: status.code, rest: rest.join("") };
+  };
+  return { url, printed: buffer, stop };
+}
+
+async function healthz(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${url}healthz`);
+  return { status: res.status, body: await res.json() };
+}
+
+Deno.test("serve command prints URL, model, backend and warm-up, serves, and stops on SIGTERM", async () => {
+  const s = await startServe(["--model", MODEL, "--port", "0"]);
+  assert.match(s.printed, /serving .*mnist-mlp \(mlp, val_acc 0\.9\d+\)/);
   // The default backend is chosen as training chooses it, with the reason printed.
-  assert.match(buffer, /backend (native|wasm|cpu|webgpu) \(auto: /);
-  assert.match(buffer, /continuous batching: up to 64 images per call, 0 ms extra wait/);
-  assert.match(buffer, /warm-up \d+(\.\d+)? ms/);
-  const health = await fetch(`${url}healthz`);
+  assert.match(s.printed, /backend (native|wasm|cpu|webgpu) \(auto: /);
+  assert.match(s.printed, /continuous batching: up to 64 images per call, 0 ms extra wait/);
+  assert.match(s.printed, /warm-up \d+(\.\d+)? ms \(model calls in a Worker\)/);
+  const health = await healthz(s.url);
   assert.equal(health.status, 200);
-  await health.body?.cancel();
-  child.kill("SIGTERM");
-  const rest = [];
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    rest.push(value);
-  }
-  const status = await child.status;
-  await child.stderr.cancel();
-  assert.equal(status.code, 0);
-  assert.match(rest.join(""), /SIGTERM: finishing in-flight requests…\nstopped/);
+  assert.deepEqual(health.body, {
+    status: "ok",
+    model: "digits",
+    modelCalls: "worker",
+    state: "up",
+    restarts: 0,
+  });
+  const { code, rest } = await s.stop();
+  assert.equal(code, 0);
+  assert.match(rest, /SIGTERM: finishing in-flight requests…\nstopped/);
+});
+
+Deno.test("serve command --no-model-worker runs the model calls on the HTTP thread", async () => {
+  const s = await startServe(["--model", MODEL, "--port", "0", "--no-model-worker"]);
+  assert.match(s.printed, /\(model calls on the HTTP thread\)/);
+  const health = await healthz(s.url);
+  assert.equal(health.status, 200);
+  assert.equal(health.body.modelCalls, "http-thread");
+  const res = await fetch(`${s.url}v1/models/digits:predict`, {
+    method: "POST",
+    body: JSON.stringify({ instances: [new Array(784).fill(0)] }),
+  });
+  assert.equal(res.status, 200);
+  const { predictions } = await res.json() as { predictions: number[][] };
+  assert.equal(predictions[0]!.length, 10);
+  assert.equal((await s.stop()).code, 0);
 });
 
 Deno.test("serve command without a model and no runs/ says how to train one", async () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { browserModelFiles } from "../../server/browser_model_files.ts";
-import { createApp } from "../../server/create_app.ts";
+import { createApp, type ModelHealth } from "../../server/create_app.ts";
 import { ServerMetrics } from "../../server/server_metrics.ts";
 import {
   DEFAULT_OPTIONS,
@@ -510,7 +510,13 @@ Deno.test("createApp with a token requires it on the model files too", async () 
 
 Deno.test("createApp /healthz and /metrics report requests, errors, latency and batch sizes", async () => {
   const { app } = await fixtureApp();
-  assert.deepEqual(await (await app.request("/healthz")).json(), { status: "ok", model: "digits" });
+  assert.deepEqual(await (await app.request("/healthz")).json(), {
+    status: "ok",
+    model: "digits",
+    modelCalls: "http-thread",
+    state: "up",
+    restarts: 0,
+  });
   await app.request("/predict", json({ pixels: Array(784).fill(0) }));
   await app.request("/predict", json({ pixels: [1] }));
   await app.request("/missing");
@@ -578,4 +584,23 @@ Deno.test("createApp groups concurrent requests into one model call", async () =
   const text = await (await app.request("/metrics")).text();
   assert.match(text, /^digits_batch_size_bucket\{le="8"\} 2$/m);
   assert.match(text, /^digits_batch_size_bucket\{le="16"\} 4$/m);
+});
+
+Deno.test("createApp's /healthz is 503 while the model Worker restarts or after it gave up", async () => {
+  const { predictor, manifest } = await fixtureModel();
+  let health: ModelHealth = { modelCalls: "worker", state: "up", restarts: 0 };
+  const app = createApp({ predictor, manifest, options: DEFAULT_OPTIONS, health: () => health });
+  const up = await app.request("/healthz");
+  assert.equal(up.status, 200);
+  assert.deepEqual(await up.json(), { status: "ok", model: "digits", ...health });
+  health = { modelCalls: "worker", state: "restarting", restarts: 1 };
+  const restarting = await app.request("/healthz");
+  assert.equal(restarting.status, 503);
+  assert.equal((await restarting.json()).status, "restarting");
+  health = { modelCalls: "worker", state: "failed", restarts: 5, reason: "died 6 times" };
+  const failed = await app.request("/healthz");
+  assert.equal(failed.status, 503);
+  const body = await failed.json();
+  assert.equal(body.status, "failed");
+  assert.equal(body.reason, "died 6 times");
 });

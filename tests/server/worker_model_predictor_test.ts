@@ -81,6 +81,30 @@ Deno.test("startWorkerModelPredictor turns a dying Worker into rejected calls an
   await assert.rejects(m.predict(new Float32Array(784), 1), /closed/);
 });
 
+Deno.test("startWorkerModelPredictor stops restarting a Worker that keeps dying", async () => {
+  const m = await startWorkerModelPredictor({
+    modelDir: FIXTURE_MODEL,
+    backend: "wasm",
+    sizes,
+    workerUrl: new URL("./_dying_model_worker.ts", import.meta.url),
+    restartLimit: { max: 2, windowMs: 60_000 },
+  });
+  try {
+    assert.deepEqual(m.status(), { state: "up", restarts: 0 });
+    for (let death = 1; death <= 3; death++) {
+      await assert.rejects(m.predict(new Float32Array(2 * 784), 2), /the model worker died/);
+    }
+    // Two restarts were allowed; the third death within the minute ends them.
+    assert.equal(m.restarts(), 2);
+    const status = m.status();
+    assert.equal(status.state, "failed");
+    assert.match(status.reason ?? "", /died 3 times within 60 s and is not restarted .*crash/);
+    await assert.rejects(m.predict(new Float32Array(784), 1), /died 3 times within 60 s/);
+  } finally {
+    m.close();
+  }
+});
+
 Deno.test("startServer with modelWorker serves predictions and its shutdown ends the Worker", async () => {
   const s = await startServer({
     modelDir: FIXTURE_MODEL,
