@@ -2,54 +2,15 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { configDifference } from "../../train/ensemble_members.ts";
 import { mnistSlice, tempDir, writeCsv } from "../predict/_tiny_run.ts";
+import { assertSameEnsemble, assertTrained, trainIn } from "./_train_process.ts";
 
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const root = await tempDir();
 const csv = join(root, "train.csv");
 await writeCsv(csv, await mnistSlice(0, 600, "train"), "train");
 /** A tiny run that is reproducible across processes: logreg on wasm, 2 epochs of 480 rows. */
 const FLAGS = ["--data", csv, "--model", "logreg", "--epochs", "2", "--backend", "wasm"];
 
-/** `deno run main.ts train ...` in its own process; resolves to its exit code and output. */
-async function train(...args: string[]): Promise<{ code: number; out: string }> {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "train", ...args],
-    env: { DIGITS_CACHE_DIR: join(root, "cache") },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder();
-  return { code, out: text.decode(stdout) + text.decode(stderr) };
-}
-
-async function assertTrained(p: Promise<{ code: number; out: string }>): Promise<string> {
-  const { code, out } = await p;
-  assert.equal(code, 0, out);
-  return out;
-}
-
-/** Parsed JSON of `path` without the keys that hold times, dates and the folder's own path. */
-async function stable(path: string): Promise<unknown> {
-  return JSON.parse(
-    await Deno.readTextFile(path),
-    (key, value) => ["seconds", "createdAt", "out", "dir"].includes(key) ? undefined : value,
-  );
-}
-
-async function assertSameEnsemble(a: string, b: string, members: string[]): Promise<void> {
-  for (const file of ["ensemble.json", "progress.json", "train_config.json"]) {
-    assert.deepEqual(await stable(join(b, file)), await stable(join(a, file)), file);
-  }
-  for (const m of members) {
-    const [x, y] = [join(a, m, "weights.bin"), join(b, m, "weights.bin")];
-    assert.deepEqual(await Deno.readFile(y), await Deno.readFile(x), `${m}/weights.bin`);
-    assert.deepEqual(
-      await stable(join(b, m, "manifest.json")),
-      await stable(join(a, m, "manifest.json")),
-      `${m}/manifest.json`,
-    );
-  }
-}
+const train = trainIn(root);
 
 Deno.test("train --ensemble N --member I in separate processes, merged with --resume, equals one process", async () => {
   const ens = ["--ensemble", "3", "--valid-split", "0.2"];
