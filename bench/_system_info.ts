@@ -96,7 +96,8 @@ export function _formatSystemInfo(info: _SystemInfo): string[] {
   const lines = [
     `cpu: ${info.cpu}, ${info.cores} cores, ${info.clockGhz.toFixed(2)} GHz (/proc/cpuinfo)`,
     `peak: ${info.cores} cores × ${info.flopsPerCycle} FLOP/cycle (${info.flopsBasis}) × ` +
-    `${info.clockGhz.toFixed(2)} GHz = ${info.peakGflops.toFixed(0)} GFLOP/s`,
+    `${info.clockGhz.toFixed(2)} GHz = ${info.peakGflops.toFixed(0)} GFLOP/s ` +
+    `(at that clock; a boost clock above it reads as more than 100%)`,
     `versions: ${versions}`,
     `load average at start: ${info.loadAverage.toFixed(2)}`,
   ];

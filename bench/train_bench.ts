@@ -59,9 +59,16 @@ export interface TrainBenchRow {
   rounds: number;
   train_img_s: Spread;
   infer_img_s: Spread;
-  /** Training GFLOP/s at the median, counting a step as 3× the forward FLOPs. */
+  /**
+   * Training GFLOP/s at the median: a step counts forward, weight gradient and input gradient
+   * (each the forward's FLOPs) of every layer, less the first layer's input gradient, which
+   * neither side computes (see `_trainFlops`).
+   */
   gflops: number;
-  /** gflops as a percentage of the machine's peak. */
+  /**
+   * gflops as a percentage of the machine's peak at the clock /proc/cpuinfo reports (nominal in
+   * most VMs; a boost clock above it reads as more than 100%).
+   */
   peak_pct: number;
   params: number;
   torch_train_img_s?: Spread;
@@ -77,6 +84,7 @@ interface _Sample {
   train: number;
   infer: number;
   params: number;
+  /** Training FLOPs per image (`_trainFlops`). */
   flops: number;
 }
 
@@ -152,7 +160,7 @@ function _summarize(
       if (own === undefined) continue;
       const train = _rounded(_spread(own.map((s) => s.train)));
       const infer = _rounded(_spread(own.map((s) => s.infer)));
-      const gflops = (train.median * 3 * own[0]!.flops) / 1e9;
+      const gflops = (train.median * own[0]!.flops) / 1e9;
       const row: TrainBenchRow = {
         model,
         backend,
@@ -166,7 +174,7 @@ function _summarize(
       if (peer !== undefined) {
         row.torch_train_img_s = _rounded(_spread(peer.map((s) => s.train)));
         row.torch_infer_img_s = _rounded(_spread(peer.map((s) => s.infer)));
-        row.torch_gflops = _round((row.torch_train_img_s.median * 3 * own[0]!.flops) / 1e9);
+        row.torch_gflops = _round((row.torch_train_img_s.median * own[0]!.flops) / 1e9);
         row.torch_params = peer[0]!.params;
         row.ratio_train = _round(train.median / row.torch_train_img_s.median, 100);
         row.ratio_infer = _round(infer.median / row.torch_infer_img_s.median, 100);
@@ -213,9 +221,13 @@ export function _createBenchModel(name: string): tf.LayersModel {
   return createSmallCnnRef({ inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
 }
 
-/** Forward FLOPs per image: 2·MACs of the Conv2D and Dense layers. */
-function _forwardFlops(model: tf.LayersModel): number {
-  let flops = 0;
+/**
+ * Training FLOPs per image: 3 × the forward's 2·MACs of every Conv2D and Dense layer (forward,
+ * weight gradient, input gradient), less the first such layer's input gradient: the image needs
+ * none, and neither tfjs's tape nor PyTorch's autograd computes it.
+ */
+export function _trainFlops(model: tf.LayersModel): number {
+  const forward: number[] = [];
   for (const layer of model.layers) {
     const kernel = layer.getWeights()[0];
     if (kernel === undefined) continue;
@@ -223,12 +235,13 @@ function _forwardFlops(model: tf.LayersModel): number {
     const k = kernel.shape.reduce((a, b) => a * b, 1);
     if (name === "Conv2D") {
       const out = layer.outputShape as number[];
-      flops += 2 * k * out[1]! * out[2]!;
+      forward.push(2 * k * out[1]! * out[2]!);
     } else if (name === "Dense") {
-      flops += 2 * k;
+      forward.push(2 * k);
     }
   }
-  return flops;
+  const total = forward.reduce((a, b) => a + b, 0);
+  return 3 * total - (forward[0] ?? 0);
 }
 
 async function _timeRuns(
@@ -284,7 +297,7 @@ async function _measure(name: string, seconds: number): Promise<_Sample> {
         (n, w) => n + tf.util.sizeFromShape(w.shape as number[]),
         0,
       ),
-      flops: _forwardFlops(model),
+      flops: _trainFlops(model),
     };
   } finally {
     tf.dispose([x, labels, xi]);

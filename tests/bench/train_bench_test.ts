@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { _createBenchModel, runTrainBench, TRAIN_BENCH_MODELS } from "../../bench/train_bench.ts";
+import {
+  _createBenchModel,
+  _trainFlops,
+  runTrainBench,
+  TRAIN_BENCH_MODELS,
+} from "../../bench/train_bench.ts";
 import { _python } from "../../bench/_torch_script.ts";
 import { selectBackend } from "../../backend/select_backend.ts";
 
@@ -42,4 +47,17 @@ Deno.test("runTrainBench returns a median row per model × backend with GFLOP/s"
   assert.ok(row!.train_img_s.median <= row!.train_img_s.max);
   assert.ok(row!.gflops > 0 && row!.peak_pct > 0);
   assert.equal(row!.torch_train_img_s, undefined);
+});
+
+Deno.test("_trainFlops counts 3 × the forward less the first layer's input gradient", async () => {
+  await selectBackend("wasm");
+  const model = _createBenchModel("small-cnn-ref");
+  try {
+    // conv 3×3×1×32 → 26×26, pool, conv 3×3×32×64 → 11×11, pool, dense 1600→128, dense 128→10.
+    const conv1 = 2 * 288 * 26 * 26, conv2 = 2 * 18432 * 11 * 11;
+    const dense = 2 * 1600 * 128 + 2 * 128 * 10;
+    assert.equal(_trainFlops(model), 3 * (conv1 + conv2 + dense) - conv1);
+  } finally {
+    model.dispose();
+  }
 });
