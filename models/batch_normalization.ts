@@ -8,6 +8,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { batchNormTraining, hasBatchNormTraining } from "../backend/batch_norm_training.ts";
+import { registerAsStock, stockClass } from "./stock_class.ts";
 
 type BatchNormArgs = NonNullable<Parameters<typeof tf.layers.batchNormalization>[0]>;
 
@@ -35,9 +36,7 @@ let fastClass: LayerClass | undefined;
  */
 function fastBatchNormalization(): LayerClass {
   if (fastClass !== undefined) return fastClass;
-  const registry = tf.serialization.SerializationMap.getMap().classNameMap;
-  const Base = registry["BatchNormalization"]?.[0] as unknown as LayerClass | undefined;
-  if (Base === undefined) throw new Error("tfjs-layers has no BatchNormalization class registered");
+  const Base = stockClass<LayerClass>("BatchNormalization");
 
   class FastBatchNormalization extends Base {
     override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) {
@@ -65,12 +64,7 @@ function fastBatchNormalization(): LayerClass {
       });
     }
   }
-  tf.serialization.SerializationMap.register(
-    FastBatchNormalization as unknown as tf.serialization.SerializableConstructor<
-      tf.serialization.Serializable
-    >,
-  );
-  fastClass = FastBatchNormalization;
+  fastClass = registerAsStock(FastBatchNormalization);
   return fastClass;
 }
 

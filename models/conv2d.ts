@@ -8,6 +8,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { conv2dBiasRelu, hasConv2dBiasRelu } from "../backend/conv2d_bias_relu.ts";
+import { registerAsStock, stockClass } from "./stock_class.ts";
 
 type Conv2dArgs = Parameters<typeof tf.layers.conv2d>[0];
 
@@ -43,9 +44,7 @@ function fusable(f: ConvFields, x: tf.Tensor): boolean {
  */
 function fastConv2d(): LayerClass {
   if (fastClass !== undefined) return fastClass;
-  const registry = tf.serialization.SerializationMap.getMap().classNameMap;
-  const Base = registry["Conv2D"]?.[0] as unknown as LayerClass | undefined;
-  if (Base === undefined) throw new Error("tfjs-layers has no Conv2D class registered");
+  const Base = stockClass<LayerClass>("Conv2D");
 
   class FastConv2D extends Base {
     override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) {
@@ -65,12 +64,7 @@ function fastConv2d(): LayerClass {
       );
     }
   }
-  tf.serialization.SerializationMap.register(
-    FastConv2D as unknown as tf.serialization.SerializableConstructor<
-      tf.serialization.Serializable
-    >,
-  );
-  fastClass = FastConv2D;
+  fastClass = registerAsStock(FastConv2D);
   return fastClass;
 }
 

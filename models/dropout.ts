@@ -13,6 +13,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { dropoutMask, type DropoutState, dropoutState } from "../backend/dropout_mask.ts";
+import { registerAsStock, stockClass } from "./stock_class.ts";
 
 type DropoutArgs = Parameters<typeof tf.layers.dropout>[0];
 
@@ -40,11 +41,7 @@ function randomSeed(): number {
  */
 function fastDropout(): LayerClass {
   if (fastClass !== undefined) return fastClass;
-  const registry = tf.serialization.SerializationMap.getMap().classNameMap;
-  const Base = registry["Dropout"]?.[0] as unknown as
-    | (new (args: DropoutArgs) => tf.layers.Layer)
-    | undefined;
-  if (Base === undefined) throw new Error("tfjs-layers has no Dropout class registered");
+  const Base = stockClass<new (args: DropoutArgs) => tf.layers.Layer>("Dropout");
 
   class FastDropout extends Base {
     readonly #state: DropoutState;
@@ -66,12 +63,7 @@ function fastDropout(): LayerClass {
       });
     }
   }
-  tf.serialization.SerializationMap.register(
-    FastDropout as unknown as tf.serialization.SerializableConstructor<
-      tf.serialization.Serializable
-    >,
-  );
-  fastClass = FastDropout;
+  fastClass = registerAsStock(FastDropout);
   return fastClass;
 }
 

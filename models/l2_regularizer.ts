@@ -9,6 +9,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { registerAsStock, stockClass } from "./stock_class.ts";
 
 type L2Args = Parameters<typeof tf.regularizers.l2>[0];
 
@@ -48,9 +49,7 @@ function l2Penalty(x: tf.Tensor, l2: number): tf.Scalar {
  */
 function fastL1L2(): RegularizerClass {
   if (fastClass !== undefined) return fastClass;
-  const registry = tf.serialization.SerializationMap.getMap().classNameMap;
-  const Base = registry["L1L2"]?.[0] as unknown as RegularizerClass | undefined;
-  if (Base === undefined) throw new Error("tfjs-layers has no L1L2 regularizer registered");
+  const Base = stockClass<RegularizerClass>("L1L2");
 
   class FastL1L2 extends Base {
     override apply(x: tf.Tensor): tf.Scalar {
@@ -59,12 +58,7 @@ function fastL1L2(): RegularizerClass {
       return tf.tidy(() => l2Penalty(x, f.l2));
     }
   }
-  tf.serialization.SerializationMap.register(
-    FastL1L2 as unknown as tf.serialization.SerializableConstructor<
-      tf.serialization.Serializable
-    >,
-  );
-  fastClass = FastL1L2;
+  fastClass = registerAsStock(FastL1L2);
   return fastClass;
 }
 
