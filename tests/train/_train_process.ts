@@ -6,8 +6,21 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { mnistSlice, tempDir, writeCsv } from "../predict/_tiny_run.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+
+/**
+ * A temp folder with 600 MNIST rows as train.csv, the flags of a tiny run that is reproducible
+ * across processes (logreg on wasm, 2 epochs of 480 rows), and a `train` that runs there.
+ */
+export async function tinyTrainingSetup() {
+  const root = await tempDir();
+  const csv = join(root, "train.csv");
+  await writeCsv(csv, await mnistSlice(0, 600, "train"), "train");
+  const flags = ["--data", csv, "--model", "logreg", "--epochs", "2", "--backend", "wasm"];
+  return { root, flags, train: trainIn(root) };
+}
 
 /** A `train(...args)` that runs `deno run main.ts train ...args` with its cache under `root`. */
 export function trainIn(root: string) {

@@ -1,16 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { configDifference } from "../../train/ensemble_members.ts";
-import { mnistSlice, tempDir, writeCsv } from "../predict/_tiny_run.ts";
-import { assertSameEnsemble, assertTrained, trainIn } from "./_train_process.ts";
+import { assertSameEnsemble, assertTrained, tinyTrainingSetup } from "./_train_process.ts";
 
-const root = await tempDir();
-const csv = join(root, "train.csv");
-await writeCsv(csv, await mnistSlice(0, 600, "train"), "train");
-/** A tiny run that is reproducible across processes: logreg on wasm, 2 epochs of 480 rows. */
-const FLAGS = ["--data", csv, "--model", "logreg", "--epochs", "2", "--backend", "wasm"];
-
-const train = trainIn(root);
+const { root, flags: FLAGS, train } = await tinyTrainingSetup();
 
 Deno.test("train --ensemble N --member I in separate processes, merged with --resume, equals one process", async () => {
   const ens = ["--ensemble", "3", "--valid-split", "0.2"];
