@@ -2,8 +2,9 @@
  * `deno task train --ensemble N --jobs P` (or `--folds K --jobs P`): trains the members in P child
  * processes at once (each `deno task train ... --member I --out DIR`), each with its share of the
  * cores for oneDNN and OpenBLAS, then merges them into one ensemble folder (the `--resume DIR`
- * merge). On 2 cores two one-thread members train at about the speed one two-thread member does
- * (Deotte's CNN, batch 64: 69–79 s an epoch either way), so the ensemble takes half the time.
+ * merge). On 2 cores two one-thread members together train about 1.4× the images a second of one
+ * two-thread member (Deotte's CNN, batch 64: 1,391–1,507 img/s against 1,010–1,078): oneDNN's
+ * second thread buys less than a second process does.
  *
  * @module
  */

@@ -42,8 +42,8 @@ export const PRESETS: Readonly<Record<string, Readonly<Partial<TrainConfig>>>> =
    * moving average of the weights (0.999) that validation scores and the saved model holds. The
    * epoch kept is picked on the 5% validation split (restore-best on val_loss), never on the test
    * set. Measured on MNIST (2 CPU cores): 99.63–99.71% on the test set over seeds 42–46 (median
-   * 99.70%), about 50 min a run (70–80 s an epoch); two runs side by side with one thread each take
-   * as long (`--jobs 2`). The five averaged (`deno task ensemble`): 99.72%.
+   * 99.70%); two runs side by side with one thread each (what `--jobs 2` does) took 50 min
+   * together. The five averaged (`deno task ensemble`): 99.72%.
    */
   best: {
     model: "deotte",
