@@ -35,7 +35,7 @@ Options:
 
 Endpoints:
   POST /v1/models/digits:predict   {"instances": [[784 pixels 0..255], ...]} → {"predictions": [...]}
-  GET  /v1/models/digits           model status (TF Serving shape)
+  GET  /v1/models/digits           model status (TF Serving shape; LOADING or END as /healthz fails)
   GET  /v1/models/digits/metadata  input shape, classes, training metrics
   POST /predict                    JSON {"pixels": [...]}, image/png, image/jpeg, multipart/form-data
                                    (field 'image') or text/csv → digit, probabilities, timeMs

@@ -206,14 +206,19 @@ function _useMiddleware(app: Hono, ctx: AppContext): void {
 /** The TF Serving REST API: status, metadata and `:predict` (row and columnar formats). */
 function _tfServingRoutes(app: Hono, ctx: AppContext): void {
   const classes = ctx.deps.manifest.classes.length;
-  app.get(MODEL_PATH, (c) =>
-    c.json({
-      model_version_status: [{
-        version: "1",
-        state: "AVAILABLE",
-        status: { error_code: "OK", error_message: "" },
-      }],
-    }));
+  // TF Serving's version states: LOADING while the model Worker restarts, END once it gave up.
+  app.get(MODEL_PATH, (c) => {
+    const h = ctx.deps.health?.();
+    const state = h === undefined || h.state === "up"
+      ? "AVAILABLE"
+      : h.state === "restarting"
+      ? "LOADING"
+      : "END";
+    const status = state === "AVAILABLE"
+      ? { error_code: "OK", error_message: "" }
+      : { error_code: "UNAVAILABLE", error_message: h?.reason ?? "the model worker is restarting" };
+    return c.json({ model_version_status: [{ version: "1", state, status }] });
+  });
   app.get(`${MODEL_PATH}/metadata`, (c) => c.json(metadata(ctx.deps, MODEL_NAME)));
   app.post(`${MODEL_PATH}:predict`, ctx.limit, async (c) => {
     const type = mediaType(c);

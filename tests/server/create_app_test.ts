@@ -586,7 +586,7 @@ Deno.test("createApp groups concurrent requests into one model call", async () =
   assert.match(text, /^digits_batch_size_bucket\{le="16"\} 4$/m);
 });
 
-Deno.test("createApp's /healthz is 503 while the model Worker restarts or after it gave up", async () => {
+Deno.test("createApp's /healthz is 503 and TF Serving's status not AVAILABLE while the model Worker restarts or after it gave up", async () => {
   const { predictor, manifest } = await fixtureModel();
   let health: ModelHealth = { modelCalls: "worker", state: "up", restarts: 0 };
   const app = createApp({ predictor, manifest, options: DEFAULT_OPTIONS, health: () => health });
@@ -603,4 +603,17 @@ Deno.test("createApp's /healthz is 503 while the model Worker restarts or after 
   const body = await failed.json();
   assert.equal(body.status, "failed");
   assert.equal(body.reason, "died 6 times");
+  // TF Serving's status endpoint says the same in its own terms.
+  const status = await (await app.request("/v1/models/digits")).json();
+  assert.deepEqual(status.model_version_status[0], {
+    version: "1",
+    state: "END",
+    status: { error_code: "UNAVAILABLE", error_message: "died 6 times" },
+  });
+  health = { modelCalls: "worker", state: "restarting", restarts: 6 };
+  const loading = await (await app.request("/v1/models/digits")).json();
+  assert.equal(loading.model_version_status[0].state, "LOADING");
+  health = { modelCalls: "worker", state: "up", restarts: 6 };
+  const available = await (await app.request("/v1/models/digits")).json();
+  assert.equal(available.model_version_status[0].state, "AVAILABLE");
 });
