@@ -418,6 +418,7 @@ async function _trainInParallel(
     total,
     prefix: kfold ? "fold" : "member",
     jobs,
+    threads,
     dir: config.out,
     log: (line) => console.log(line),
     signal,

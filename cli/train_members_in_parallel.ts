@@ -23,8 +23,8 @@ export interface ParallelMembersOptions {
   jobs: number;
   /** The ensemble folder every member trains into. */
   dir: string;
-  /** Cores to share among the jobs (default: this machine's). */
-  cores?: number;
+  /** Threads per member (`threadsPerJob`), unless the user set `OMP_NUM_THREADS` themselves. */
+  threads: number;
   /** Where each member's output lines go, prefixed with `[member_I]`. */
   log: (line: string) => void;
   /** Aborting it sends SIGTERM to every member: each saves a checkpoint, and a rerun resumes. */
@@ -68,9 +68,7 @@ export async function trainMembersInParallel(
   if (!Number.isInteger(options.jobs) || options.jobs < 1) {
     throw new UsageError(`--jobs must be a whole number ≥ 1, not ${options.jobs}`, "train");
   }
-  const threads = String(
-    threadsPerJob(options.cores ?? navigator.hardwareConcurrency, options.jobs),
-  );
+  const threads = String(options.threads);
   const running = new Set<Deno.ChildProcess>();
   const onAbort = () => {
     for (const child of running) child.kill("SIGTERM");

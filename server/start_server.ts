@@ -109,7 +109,8 @@ async function _modelCall(options: StartServerOptions, backendName: string): Pro
   predictor: BatchPredictFn;
   manifest: Manifest;
   warmupMs: number;
-  health: () => ModelHealth;
+  /** The model Worker's status; undefined on the HTTP thread (`createApp` then reports up). */
+  health?: () => ModelHealth;
   close(): void;
 }> {
   const sizes = batchBuckets(options.maxBatch);
@@ -139,7 +140,6 @@ async function _modelCall(options: StartServerOptions, backendName: string): Pro
     predictor,
     manifest: run.manifest,
     warmupMs: performance.now() - started,
-    health: () => ({ modelCalls: "http-thread", state: "up", restarts: 0 }),
     close() {},
   };
 }
