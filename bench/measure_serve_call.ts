@@ -6,10 +6,11 @@
  * backend changes), the backends alternate over `--rounds`, and the figures are the medians over
  * rounds. Not part of the CLI:
  *
- *   deno run -A bench/measure_serve_call.ts --model runs/<run> [--backend native,wasm]
+ *   deno run -A bench/measure_serve_call.ts --model runs/<run> [--backend native,native+tfjs,wasm]
  *     [--batch 1,2,4,8,16,32,64] [--calls 300] [--rounds 3] [--gap-ms 1]
  *
- * `--gap-ms` sleeps between calls, as a server between requests does, so the backend's worker
+ * `native` runs the server's native inference plan; `native+tfjs` the same backend through tfjs
+ * (`--no-native-plan`). `--gap-ms` sleeps between calls, as a server between requests does, so the backend's worker
  * threads go idle and each call pays for waking them, as it does when serving.
  *
  * @module
@@ -30,7 +31,7 @@ interface CallFigures {
 const { values } = parseArgs({
   options: {
     model: { type: "string" },
-    backend: { type: "string", default: "native,wasm" },
+    backend: { type: "string", default: "native,native+tfjs,wasm" },
     batch: { type: "string", default: "1,2,4,8,16,32,64" },
     calls: { type: "string", default: "300" },
     rounds: { type: "string", default: "3" },
@@ -85,7 +86,7 @@ async function _compare(model: string, backends: string[], rounds: number): Prom
       const rows = all.filter((f) => f.backend === backend && f.batch === batch);
       const med = (k: keyof CallFigures) => _median(rows.map((f) => f[k] as number));
       console.log(
-        `  batch ${String(batch).padStart(2)}  ${backend.padEnd(6)}  median ` +
+        `  batch ${String(batch).padStart(2)}  ${backend.padEnd(11)}  median ` +
           `${med("medianMs").toFixed(3)} ms  p99 ${med("p99Ms").toFixed(3)} ms  ` +
           `CPU ${med("cpuMsPerCall").toFixed(3)} ms per call`,
       );
@@ -104,9 +105,10 @@ async function _measure(
   const { loadRun } = await import("../models/model_io.ts");
   const { createModelPredictor } = await import("../server/create_model_predictor.ts");
   const { batchBuckets } = await import("../server/batch_buckets.ts");
-  await selectBackend(backend);
+  const nativePlan = !backend.endsWith("+tfjs");
+  await selectBackend(backend.replace("+tfjs", ""));
   const run = await loadRun(model);
-  const predict = createModelPredictor(run, batchBuckets(Math.max(...sizes)));
+  const predict = createModelPredictor(run, batchBuckets(Math.max(...sizes)), { nativePlan });
   const [h, w, c] = run.manifest.inputShape;
   const gapMs = Number(values["gap-ms"]);
   const figures: CallFigures[] = [];

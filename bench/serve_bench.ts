@@ -9,7 +9,8 @@
  * set) with continuous batching on (`--max-batch 64`) and off (`--max-batch 1`), and loaded by
  * `wrk` (apt) where installed, else by a Deno client child process, at 1, 16 and 64 clients, for
  * `DIGITS_BENCH_SECONDS` (default 5) seconds per cell; `DIGITS_BENCH_MODEL_WORKER=0` serves with
- * `--no-model-worker` (model calls on the HTTP thread; `1` or unset: in a Worker, the default); `DIGITS_BENCH_WAIT_MS=N` adds a third
+ * `--no-model-worker` (model calls on the HTTP thread; `1` or unset: in a Worker, the default);
+ * `DIGITS_BENCH_SERVE_FLAGS` adds serve flags (e.g. `--no-native-plan`); `DIGITS_BENCH_WAIT_MS=N` adds a third
  * mode, batching with `--batch-timeout-ms N`, to measure whether a wait helps. Each row prints
  * req/s, p50 and p99 latency, errors (transport errors and non-200 answers), model calls, the mean
  * batch and the server's RSS.
@@ -75,7 +76,8 @@ export async function startServe(extra: string[], model: string = MLP): Promise<
   return {
     url,
     pid: child.pid,
-    backend: /^backend .*$/m.exec(text)?.[0] ?? "backend ?",
+    backend: (/^backend .*$/m.exec(text)?.[0] ?? "backend ?") +
+      ` [${/^warm-up [\d.]+ ms \((.*)\)$/m.exec(text)?.[1] ?? "?"}]`,
     stop: async () => {
       child.kill("SIGTERM");
       const status = await child.status;
@@ -137,6 +139,7 @@ async function _benchModel(
     : workerEnv === "1"
     ? ["--model-worker"]
     : [];
+  const extra = (Deno.env.get("DIGITS_BENCH_SERVE_FLAGS") ?? "").split(/\s+/).filter(Boolean);
   const modes: Record<string, string[]> = {
     on: ["--max-batch", "64"],
     off: ["--max-batch", "1"],
@@ -145,7 +148,10 @@ async function _benchModel(
       : {}),
   };
   for (const [batching, flags] of Object.entries(modes)) {
-    const server = await startServe(["--backend", backend, ...worker, ...flags], model.dir);
+    const server = await startServe(
+      ["--backend", backend, ...worker, ...extra, ...flags],
+      model.dir,
+    );
     try {
       if (!json) {
         console.log(`\n${model.name}: ${server.backend}; batching ${batching}`);

@@ -30,6 +30,9 @@ Options:
   --model-worker           run the model calls in a Worker thread (the default), so HTTP work and
                            model work overlap on two cores and tfjs's garbage stays off the HTTP
                            thread; --no-model-worker runs them on the HTTP thread
+  --native-plan            on the native backend, run each model as a fixed list of oneDNN and
+                           OpenBLAS calls on arrays allocated at start (the default; the same
+                           probabilities as tfjs, bit for bit); --no-native-plan runs it through tfjs
   --backend NAME           tfjs backend for inference: auto, native, wasm, cpu, webgpu (default
                            auto: chosen as training chooses, the choice and reason are printed)
 
@@ -65,6 +68,7 @@ export async function run(args: string[]): Promise<number> {
     backend: { type: "string" },
     // parseFlags gives every boolean its negation: --no-model-worker sets it false.
     "model-worker": { type: "boolean" },
+    "native-plan": { type: "boolean" },
   }, "serve");
   const host = stringFlag(values, "host") ?? "127.0.0.1";
   const token = stringFlag(values, "token");
@@ -79,6 +83,7 @@ export async function run(args: string[]): Promise<number> {
     throw new UsageError("--token must be at least 8 characters", "serve");
   }
   const modelWorker = values["model-worker"] !== false;
+  const nativePlan = values["native-plan"] !== false;
   const { findNewestRun } = await import("../server/find_newest_run.ts");
   const modelDir = stringFlag(values, "model") ?? await findNewestRun("runs");
   if (modelDir === undefined) {
@@ -100,6 +105,7 @@ export async function run(args: string[]): Promise<number> {
     token,
     backend: stringFlag(values, "backend") ?? "auto",
     modelWorker,
+    nativePlan,
   });
   const acc = started.manifest.metrics.best.val_acc ?? started.manifest.metrics.final.val_acc;
   console.log(
@@ -109,7 +115,8 @@ export async function run(args: string[]): Promise<number> {
   console.log(`backend ${started.backend.name} (${started.backend.reason})`);
   console.log(
     `warm-up ${started.warmupMs.toFixed(1)} ms` +
-      (modelWorker ? " (model calls in a Worker)" : " (model calls on the HTTP thread)"),
+      (modelWorker ? " (model calls in a Worker" : " (model calls on the HTTP thread") +
+      `, ${started.modelPath})`,
   );
   console.log(
     (maxBatch === 1

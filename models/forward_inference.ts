@@ -42,7 +42,7 @@ const chains = new WeakMap<tf.LayersModel, readonly tf.layers.Layer[] | undefine
 export function forwardInference(model: tf.LayersModel, x: tf.Tensor): tf.Tensor {
   let layers = chains.get(model);
   if (!chains.has(model)) {
-    layers = _chainLayers(model);
+    layers = sequentialChain(model);
     chains.set(model, layers);
   }
   if (layers === undefined) return model.predict(x, { batchSize: x.shape[0] }) as tf.Tensor;
@@ -55,8 +55,11 @@ export function forwardInference(model: tf.LayersModel, x: tf.Tensor): tf.Tensor
   return h;
 }
 
-/** The layers of a single-input, single-output `Sequential` model; undefined for other models. */
-function _chainLayers(model: tf.LayersModel): readonly tf.layers.Layer[] | undefined {
+/**
+ * The layers of a single-input, single-output `Sequential` model in order (its input layer left
+ * out); undefined for other models.
+ */
+export function sequentialChain(model: tf.LayersModel): readonly tf.layers.Layer[] | undefined {
   if (!(model instanceof tf.Sequential)) return undefined;
   if (model.inputs.length !== 1 || model.outputs.length !== 1) return undefined;
   const layers = model.layers.filter((l) => l.getClassName() !== "InputLayer");

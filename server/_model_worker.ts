@@ -2,8 +2,8 @@
  * The model Worker behind {@linkcode startWorkerModelPredictor}: selects the backend the server
  * chose, loads the run, warms up every batch size, then answers one model call per message.
  *
- * Messages in: `{ type: "init", modelDir, backend, sizes }` once, then
- * `{ type: "predict", id, x, count }`. Messages out: `{ type: "ready", warmupMs, backend, manifest }` or
+ * Messages in: `{ type: "init", modelDir, backend, sizes, nativePlan }` once, then
+ * `{ type: "predict", id, x, count }`. Messages out: `{ type: "ready", warmupMs, backend, manifest, path }` or
  * `{ type: "failed", message }` after init; `{ type: "result", id, probs }` or
  * `{ type: "error", id, message }` per call.
  *
@@ -17,7 +17,7 @@ import { createModelPredictor } from "./create_model_predictor.ts";
 
 /** What the server thread sends. */
 export type ModelWorkerRequest =
-  | { type: "init"; modelDir: string; backend: string; sizes: number[] }
+  | { type: "init"; modelDir: string; backend: string; sizes: number[]; nativePlan: boolean }
   | { type: "predict"; id: number; x: Float32Array; count: number };
 
 /** What this Worker answers. */
@@ -25,6 +25,8 @@ export type ModelWorkerReply =
   | {
     type: "ready";
     warmupMs: number;
+    /** How the model runs (`createModelPredictor`'s `path`). */
+    path: string;
     backend: { name: string; reason: string };
     manifest: Manifest;
   }
@@ -42,22 +44,27 @@ let predictor: BatchPredictFn | undefined;
 
 scope.onmessage = (e) => {
   const msg = e.data;
-  if (msg.type === "init") void _init(msg.modelDir, msg.backend, msg.sizes);
+  if (msg.type === "init") void _init(msg.modelDir, msg.backend, msg.sizes, msg.nativePlan);
   else void _predict(msg.id, msg.x, msg.count);
 };
 
-async function _init(modelDir: string, backendName: string, sizes: number[]): Promise<void> {
+async function _init(
+  modelDir: string,
+  backendName: string,
+  sizes: number[],
+  nativePlan: boolean,
+): Promise<void> {
   try {
     const backend = await selectBackend(backendName);
     const run = await loadRun(modelDir);
-    const p = createModelPredictor(run, sizes);
+    const p = createModelPredictor(run, sizes, { nativePlan });
     const [h, w, c] = run.manifest.inputShape;
     const started = performance.now();
     // Every size a call runs at, as startServer does in-thread (oneDNN builds primitives per shape).
     for (const n of sizes) await p(new Float32Array(n * h * w * c), n);
     predictor = p;
     const warmupMs = performance.now() - started;
-    scope.postMessage({ type: "ready", warmupMs, backend, manifest: run.manifest });
+    scope.postMessage({ type: "ready", warmupMs, path: p.path, backend, manifest: run.manifest });
   } catch (err) {
     scope.postMessage({ type: "failed", message: (err as Error)?.message ?? String(err) });
   }

@@ -29,6 +29,8 @@ export interface StartServerOptions extends ServerOptions {
    * (default false here; `deno task serve` turns it on unless given `--no-model-worker`).
    */
   modelWorker?: boolean;
+  /** Run each model as a native inference plan on the native backend (default true). */
+  nativePlan?: boolean;
 }
 
 /** A running server. */
@@ -40,6 +42,8 @@ export interface RunningServer {
   backend: { name: string; reason: string };
   /** Milliseconds the warm-up predictions (one call at each batch size it runs) took. */
   warmupMs: number;
+  /** How the model runs: `"native plan"` or `"tfjs (why)"` (`createModelPredictor`'s `path`). */
+  modelPath: string;
   metrics: ServerMetrics;
   /** Stops accepting connections, lets in-flight requests finish, then resolves. */
   shutdown(): Promise<void>;
@@ -96,6 +100,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     manifest: model.manifest,
     backend,
     warmupMs: model.warmupMs,
+    modelPath: model.path,
     metrics,
     shutdown: async () => {
       await server.shutdown();
@@ -109,6 +114,7 @@ async function _modelCall(options: StartServerOptions, backendName: string): Pro
   predictor: BatchPredictFn;
   manifest: Manifest;
   warmupMs: number;
+  path: string;
   /** The model Worker's status; undefined on the HTTP thread (`createApp` then reports up). */
   health?: () => ModelHealth;
   close(): void;
@@ -119,17 +125,19 @@ async function _modelCall(options: StartServerOptions, backendName: string): Pro
       modelDir: options.modelDir,
       backend: backendName,
       sizes,
+      nativePlan: options.nativePlan,
     });
     return {
       predictor: worker.predict,
       manifest: worker.manifest,
       warmupMs: worker.warmupMs,
+      path: worker.path,
       health: () => ({ modelCalls: "worker", ...worker.status() }),
       close: worker.close,
     };
   }
   const run = await loadRun(options.modelDir);
-  const predictor = createModelPredictor(run, sizes);
+  const predictor = createModelPredictor(run, sizes, { nativePlan: options.nativePlan });
   const [h, w, c] = run.manifest.inputShape;
   const started = performance.now();
   // Every size a model call runs at: the first call of each pays for kernel set-up (native:
@@ -140,6 +148,7 @@ async function _modelCall(options: StartServerOptions, backendName: string): Pro
     predictor,
     manifest: run.manifest,
     warmupMs: performance.now() - started,
+    path: predictor.path,
     close() {},
   };
 }

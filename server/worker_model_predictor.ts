@@ -17,6 +17,8 @@ export interface WorkerModelPredictorOptions {
   backend: string;
   /** Batch sizes to pad to and warm up (see `batchBuckets`). */
   sizes: number[];
+  /** Run each model as a native inference plan on native (default true; see `createModelPredictor`). */
+  nativePlan?: boolean;
   /** The Worker module (tests pass one that fails); default `_model_worker.ts`. */
   workerUrl?: URL;
   /**
@@ -45,6 +47,8 @@ export interface WorkerModelPredictor {
   predict: BatchPredictFn;
   /** Milliseconds the Worker's warm-up (one call per batch size) took. */
   warmupMs: number;
+  /** How the Worker runs the model (`createModelPredictor`'s `path`). */
+  path: string;
   /** The backend the Worker runs on, as `selectBackend` reported it there. */
   backend: { name: string; reason: string };
   /** The run's manifest, as the Worker loaded it. */
@@ -153,6 +157,7 @@ export async function startWorkerModelPredictor(
   return {
     predict,
     warmupMs: first.warmupMs,
+    path: first.path,
     backend: first.backend,
     manifest: first.manifest,
     restarts: () => restarts,
@@ -172,6 +177,7 @@ export async function startWorkerModelPredictor(
 interface Started {
   live: Live;
   warmupMs: number;
+  path: string;
   backend: { name: string; reason: string };
   manifest: Manifest;
 }
@@ -200,7 +206,13 @@ function _spawn(
         else call?.reject(new Error(`model call failed: ${msg.message}`));
       } else if (msg.type === "ready") {
         ready = true;
-        resolve({ live, warmupMs: msg.warmupMs, backend: msg.backend, manifest: msg.manifest });
+        resolve({
+          live,
+          warmupMs: msg.warmupMs,
+          path: msg.path,
+          backend: msg.backend,
+          manifest: msg.manifest,
+        });
       } else {
         _kill(live, msg.message);
         reject(new Error(`the model worker could not start: ${msg.message}`));
@@ -216,6 +228,7 @@ function _spawn(
       modelDir: options.modelDir,
       backend: options.backend,
       sizes: options.sizes,
+      nativePlan: options.nativePlan !== false,
     };
     worker.postMessage(init);
   });

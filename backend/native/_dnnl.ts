@@ -363,6 +363,15 @@ export class _DnnlLibrary {
     old?.destroy();
   }
 
+  /**
+   * A primitive built from `spec` that the cache does not hold, so nothing evicts it: the caller
+   * owns it and calls `destroy` (inference plans keep theirs for their lifetime). Undefined when
+   * oneDNN has no implementation for it.
+   */
+  build(spec: _PrimitiveSpec): _DnnlPrimitive | undefined {
+    return this.#build(spec);
+  }
+
   /** Number of primitives (and known-unimplemented keys) cached. */
   get cached(): number {
     return this.#cache.size;

@@ -94,6 +94,21 @@ function forwardSpec(
   return { opDesc, args, singleThreaded: SINGLE_THREADED };
 }
 
+/**
+ * Inference batch normalization with given statistics, scale and shift over the last axis of a
+ * tensor of `shape`, as the `FusedBatchNorm` kernel builds it, for an inference plan. Its
+ * arguments: x, mean, variance, scale, shift, y.
+ */
+export function _batchNormInferenceSpec(
+  d: _DnnlLibrary,
+  shape: readonly number[],
+  epsilon: number,
+): _PrimitiveSpec | undefined {
+  const c = shape[shape.length - 1]!;
+  const flags = _DNNL.use_global_stats | SCALE_SHIFT;
+  return forwardSpec(d, shape, c, epsilon, _DNNL.forward_inference, flags);
+}
+
 function backwardSpec(
   d: _DnnlLibrary,
   shape: readonly number[],

@@ -209,6 +209,25 @@ function backwardWeightsSpec(d: _DnnlLibrary, info: Info, withBias = false): _Pr
   };
 }
 
+/**
+ * The inference forward pass of a convolution (NHWC input, HWIO filter, bias and `activation`
+ * fused) as a spec for an inference plan, built as the `Conv2D`/`FusedConv2D` kernels build
+ * theirs; undefined when oneDNN rejects the geometry.
+ */
+export function _convInferenceSpec(
+  d: _DnnlLibrary,
+  info: Info,
+  withBias: boolean,
+  activation: "linear" | "relu" | "elu",
+): _PrimitiveSpec | undefined {
+  try {
+    return forwardSpec(d, info, withBias, _DNNL.forward_inference, activation);
+  } catch (error) {
+    if (error instanceof _Unsupported) return undefined;
+    throw error;
+  }
+}
+
 /** A `*_desc_init` failure means the geometry is one oneDNN rejects: the caller falls back. */
 class _Unsupported extends Error {}
 

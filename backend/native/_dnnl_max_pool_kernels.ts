@@ -80,6 +80,11 @@ function forwardSpec(d: _DnnlLibrary, info: Info, training: boolean): _Primitive
   return { opDesc, singleThreaded: singleThreaded(info), args };
 }
 
+/** The inference max pool of `info` as a spec for an inference plan (as the kernel builds it). */
+export function _maxPoolInferenceSpec(d: _DnnlLibrary, info: Info): _PrimitiveSpec | undefined {
+  return forwardSpec(d, info, false);
+}
+
 function backwardSpec(d: _DnnlLibrary, info: Info): _PrimitiveSpec | undefined {
   const hint = forwardSpec(d, info, true);
   if (hint === undefined) return undefined;

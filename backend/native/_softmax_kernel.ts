@@ -10,7 +10,7 @@ import * as tf from "@tensorflow/tfjs";
 import { _alloc, _f32, type _KernelArgs, type _NativeKernel, _output } from "./_kernel_types.ts";
 
 /** Softmax of each `cols`-long row of `x` into `out`, rounded as the cpu kernel rounds. */
-function softmaxRows(x: Float32Array, out: Float32Array, rows: number, cols: number): void {
+export function _softmaxRows(x: Float32Array, out: Float32Array, rows: number, cols: number): void {
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
     let max = x[base]!;
@@ -41,7 +41,7 @@ export function _softmaxKernels(): _NativeKernel[] {
       if (logits.dtype !== "float32" || rank === 0 || !last || size === 0) return fallback(args);
       const cols = logits.shape[rank - 1]!;
       const out = _alloc(args.backend, size);
-      softmaxRows(_f32(args.backend, logits), out, size / cols, cols);
+      _softmaxRows(_f32(args.backend, logits), out, size / cols, cols);
       return _output(args.backend, [...logits.shape], out);
     },
   }];

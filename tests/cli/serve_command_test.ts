@@ -54,7 +54,14 @@ Deno.test("serve command prints URL, model, backend and warm-up, serves, and sto
   // The default backend is chosen as training chooses it, with the reason printed.
   assert.match(s.printed, /backend (native|wasm|cpu|webgpu) \(auto: /);
   assert.match(s.printed, /continuous batching: up to 64 images per call, 0 ms extra wait/);
-  assert.match(s.printed, /warm-up \d+(\.\d+)? ms \(model calls in a Worker\)/);
+  // On native the model runs as a native plan; elsewhere through tfjs, saying why.
+  const native = /^backend native /m.test(s.printed);
+  assert.match(
+    s.printed,
+    native
+      ? /warm-up \d+(\.\d+)? ms \(model calls in a Worker, native plan\)/
+      : /warm-up \d+(\.\d+)? ms \(model calls in a Worker, tfjs \(backend \w+\)\)/,
+  );
   const health = await healthz(s.url);
   assert.equal(health.status, 200);
   assert.deepEqual(health.body, {
@@ -71,10 +78,23 @@ Deno.test("serve command prints URL, model, backend and warm-up, serves, and sto
 
 Deno.test("serve command --no-model-worker runs the model calls on the HTTP thread", async () => {
   const s = await startServe(["--model", MODEL, "--port", "0", "--no-model-worker"]);
-  assert.match(s.printed, /\(model calls on the HTTP thread\)/);
+  assert.match(s.printed, /\(model calls on the HTTP thread, (native plan|tfjs \(backend \w+\))\)/);
   const health = await healthz(s.url);
   assert.equal(health.status, 200);
   assert.equal(health.body.modelCalls, "http-thread");
+  const res = await fetch(`${s.url}v1/models/digits:predict`, {
+    method: "POST",
+    body: JSON.stringify({ instances: [new Array(784).fill(0)] }),
+  });
+  assert.equal(res.status, 200);
+  const { predictions } = await res.json() as { predictions: number[][] };
+  assert.equal(predictions[0]!.length, 10);
+  assert.equal((await s.stop()).code, 0);
+});
+
+Deno.test("serve command --no-native-plan runs the model through tfjs and still answers", async () => {
+  const s = await startServe(["--model", MODEL, "--port", "0", "--no-native-plan"]);
+  assert.match(s.printed, /\(model calls in a Worker, tfjs \((turned off|backend \w+)\)\)/);
   const res = await fetch(`${s.url}v1/models/digits:predict`, {
     method: "POST",
     body: JSON.stringify({ instances: [new Array(784).fill(0)] }),

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { selectBackend } from "../../backend/select_backend.ts";
-import { loadRun } from "../../models/model_io.ts";
+import { type LoadedRun, loadRun } from "../../models/model_io.ts";
+import { createModel } from "../../models/create_model.ts";
+import { registerNativeBackend } from "../../backend/native/register_native_backend.ts";
 import { createModelPredictor } from "../../server/create_model_predictor.ts";
 import { applyTemperature } from "../../common/apply_temperature.ts";
 import { FIXTURE_MODEL, mnistTest } from "./_fixture.ts";
@@ -89,5 +91,87 @@ Deno.test("createModelPredictor runs a batch at the next of its sizes and answer
   probs.forEach((p, i) => assert.ok(Math.abs(p - expected[i]!) < 1e-6, `value ${i}`));
   const lone = await predict(x.subarray(0, 784), 1);
   assert.equal(lone.length, 10, "a size in the list runs as it is");
+  run.models.forEach((m) => m.dispose());
+});
+
+const native = await registerNativeBackend();
+if (!native.ok) console.log(`skipping the native plan tests: ${native.reason}`);
+
+/** A run of `count` compact-cnn models with seeded random weights and these temperatures. */
+async function cnnRun(temperatures: number[]): Promise<LoadedRun> {
+  const { manifest } = await loadRun(FIXTURE_MODEL);
+  const models = temperatures.map((_, m) => {
+    const model = createModel("compact-cnn", { inputShape: [28, 28, 1], numClasses: 10, seed: m });
+    const weights = model.weights.map((w, i) => {
+      const v = tf.randomUniform(w.shape as number[], -0.3, 0.3, "float32", 100 * m + i);
+      return /moving_variance/.test(w.name) ? tf.tidy(() => v.abs().add(0.5)) : v;
+    });
+    model.setWeights(weights);
+    tf.dispose(weights);
+    return model;
+  });
+  return {
+    dir: "memory",
+    manifest: { ...manifest, architecture: "compact-cnn" },
+    models,
+    temperatures,
+  };
+}
+
+Deno.test({
+  name: "on native, createModelPredictor runs a native plan with tfjs's probabilities, bit for bit",
+  ignore: !native.ok,
+  fn: async () => {
+    await selectBackend("native");
+    const run = await cnnRun([1]);
+    const sizes = [1, 4, 8];
+    const plan = createModelPredictor(run, sizes);
+    const viaTfjs = createModelPredictor(run, sizes, { nativePlan: false });
+    assert.equal(plan.path, "native plan");
+    assert.equal(viaTfjs.path, "tfjs (turned off)");
+    const { pixels } = mnistTest(10);
+    const x = new Float32Array(10 * 784);
+    pixels.forEach((p, i) => x.set(Array.from(p, (v) => v / 255), i * 784));
+    // 3 runs padded to 4, 8 at its size, 10 (above every size) through tfjs.
+    for (const n of [1, 3, 8, 10]) {
+      const input = x.subarray(0, n * 784);
+      const before = tf.memory().numTensors;
+      const got = Float32Array.from(await plan(input, n));
+      if (n <= 8) assert.equal(tf.memory().numTensors, before, "a plan call makes no tensor");
+      const expected = await viaTfjs(input, n);
+      assert.equal(got.length, n * 10);
+      got.forEach((p, i) => assert.ok(p === expected[i], `batch ${n}, value ${i}: ${p}`));
+    }
+    run.models.forEach((m) => m.dispose());
+  },
+});
+
+Deno.test({
+  name: "on native, a calibrated ensemble's plan answers what the tfjs path answers",
+  ignore: !native.ok,
+  fn: async () => {
+    await selectBackend("native");
+    const run = await cnnRun([1, 1.7]);
+    const plan = createModelPredictor(run, [2]);
+    assert.equal(plan.path, "native plan");
+    const viaTfjs = createModelPredictor(run, [2], { nativePlan: false });
+    const { pixels } = mnistTest(2);
+    const x = new Float32Array(2 * 784);
+    pixels.forEach((p, i) => x.set(Array.from(p, (v) => v / 255), i * 784));
+    const got = await plan(x, 2);
+    const expected = await viaTfjs(x, 2);
+    got.forEach((p, i) => assert.ok(Math.abs(p - expected[i]!) < 1e-6, `value ${i}`));
+    // The second member's T = 1.7 counts: the plain mean differs.
+    const raw = createModelPredictor({ ...run, temperatures: [1, 1] }, [2]);
+    const plain = await raw(x, 2);
+    assert.ok(plain.some((p, i) => Math.abs(p - got[i]!) > 1e-4), "the temperature is applied");
+    run.models.forEach((m) => m.dispose());
+  },
+});
+
+Deno.test("createModelPredictor says why it runs through tfjs on another backend", async () => {
+  await selectBackend("wasm");
+  const run = await loadRun(FIXTURE_MODEL);
+  assert.equal(createModelPredictor(run).path, "tfjs (backend wasm)");
   run.models.forEach((m) => m.dispose());
 });
