@@ -9,12 +9,13 @@ import type { InputSpec } from "./parse_instances.ts";
 
 const SPACE = 0x20, TAB = 0x09, LF = 0x0a, CR = 0x0d;
 const COMMA = 0x2c, OPEN = 0x5b, CLOSE = 0x5d;
-const ZERO = 0x30, NINE = 0x39, DOT = 0x2e, LOWER_E = 0x65, UPPER_E = 0x45, MINUS = 0x2d;
+const ZERO = 0x30, NINE = 0x39, DOT = 0x2e, LOWER_E = 0x65, UPPER_E = 0x45;
+const MINUS = 0x2d, PLUS = 0x2b;
 const INSTANCES_HEAD = /^\s*\{\s*"instances"\s*:\s*\[/;
 const PIXELS_HEAD = /^\s*\{\s*"pixels"\s*:/;
 const TAIL = /\s*\}\s*$/y;
-const END_OF_TOKEN = /[\s,\]]/;
-const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+/** 10^0 … 10^22: every one is exact in float64. */
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
 
 /**
  * Parses the common request shapes directly from the text: one JSON object whose only key is
@@ -44,7 +45,6 @@ export function parsePixelsFast(
   const many = key === "instances";
   const head = (many ? INSTANCES_HEAD : PIXELS_HEAD).exec(text);
   if (head === null) return undefined;
-  const n = text.length;
   const scale = 1 / spec.pixelMax;
   const rows: Float32Array[] = [];
   let i = head[0].length;
@@ -63,15 +63,43 @@ export function parsePixelsFast(
         value = value * 10 + (ch - ZERO);
         ch = text.charCodeAt(++i);
       }
-      if (ch === DOT || ch === LOWER_E || ch === UPPER_E || ch === MINUS) {
-        // A decimal, an exponent or a sign: check the token is a JSON number, let Number read it.
-        while (i < n && !END_OF_TOKEN.test(text[i]!)) i++;
-        const token = text.slice(start, i);
-        if (!JSON_NUMBER.test(token)) return undefined;
-        value = Number(token);
-        ch = text.charCodeAt(i);
-      } else if (i === start || (i - start > 1 && text.charCodeAt(start) === ZERO)) {
-        return undefined; // no digits, or a leading zero (not JSON)
+      if (i === start || (i - start > 1 && text.charCodeAt(start) === ZERO)) {
+        return undefined; // no digits (a sign, too: nothing negative is in range), or a leading 0
+      }
+      if (ch === DOT || ch === LOWER_E || ch === UPPER_E) {
+        // A fraction and/or an exponent, checked against JSON's grammar by character codes (a
+        // RegExp per number measured 17% of the server thread's profile on normalised [0, 1]
+        // bodies). The digits go into one integer mantissa m and a power of ten; while m < 2^53
+        // and the power is within ±22, m / 10^k (or m · 10^k) is a single correctly rounded
+        // operation on exact operands, so it equals Number(token), the value JSON.parse gives
+        // (Clinger's fast path). Longer or larger tokens go through Number itself.
+        let digits = i - start;
+        let power = 0;
+        if (ch === DOT) {
+          ch = text.charCodeAt(++i);
+          if (!(ch >= ZERO && ch <= NINE)) return undefined;
+          while (ch >= ZERO && ch <= NINE) {
+            value = value * 10 + (ch - ZERO);
+            digits++;
+            power--;
+            ch = text.charCodeAt(++i);
+          }
+        }
+        if (ch === LOWER_E || ch === UPPER_E) {
+          ch = text.charCodeAt(++i);
+          const negative = ch === MINUS;
+          if (ch === PLUS || ch === MINUS) ch = text.charCodeAt(++i);
+          if (!(ch >= ZERO && ch <= NINE)) return undefined;
+          let exponent = 0;
+          while (ch >= ZERO && ch <= NINE) {
+            exponent = Math.min(exponent * 10 + (ch - ZERO), 1e6);
+            ch = text.charCodeAt(++i);
+          }
+          power += negative ? -exponent : exponent;
+        }
+        value = digits <= 15 && power >= -22 && power <= 22
+          ? (power < 0 ? value / POWERS_OF_TEN[-power]! : value * POWERS_OF_TEN[power]!)
+          : Number(text.slice(start, i));
       }
       if (value < 0 || value > spec.pixelMax) return undefined;
       row[p] = value * scale;
