@@ -48,6 +48,17 @@ async function healthz(url: string): Promise<{ status: number; body: Record<stri
   return { status: res.status, body: await res.json() };
 }
 
+/** One TF Serving predict call answers 200 with ten probabilities. */
+async function assertPredicts(url: string): Promise<void> {
+  const res = await fetch(`${url}v1/models/digits:predict`, {
+    method: "POST",
+    body: JSON.stringify({ instances: [new Array(784).fill(0)] }),
+  });
+  assert.equal(res.status, 200);
+  const { predictions } = await res.json() as { predictions: number[][] };
+  assert.equal(predictions[0]!.length, 10);
+}
+
 Deno.test("serve command prints URL, model, backend and warm-up, serves, and stops on SIGTERM", async () => {
   const s = await startServe(["--model", MODEL, "--port", "0"]);
   assert.match(s.printed, /serving .*mnist-mlp \(mlp, val_acc 0\.9\d+\)/);
@@ -82,26 +93,14 @@ Deno.test("serve command --no-model-worker runs the model calls on the HTTP thre
   const health = await healthz(s.url);
   assert.equal(health.status, 200);
   assert.equal(health.body.modelCalls, "http-thread");
-  const res = await fetch(`${s.url}v1/models/digits:predict`, {
-    method: "POST",
-    body: JSON.stringify({ instances: [new Array(784).fill(0)] }),
-  });
-  assert.equal(res.status, 200);
-  const { predictions } = await res.json() as { predictions: number[][] };
-  assert.equal(predictions[0]!.length, 10);
+  await assertPredicts(s.url);
   assert.equal((await s.stop()).code, 0);
 });
 
 Deno.test("serve command --no-native-plan runs the model through tfjs and still answers", async () => {
   const s = await startServe(["--model", MODEL, "--port", "0", "--no-native-plan"]);
   assert.match(s.printed, /\(model calls in a Worker, tfjs \((turned off|backend \w+)\)\)/);
-  const res = await fetch(`${s.url}v1/models/digits:predict`, {
-    method: "POST",
-    body: JSON.stringify({ instances: [new Array(784).fill(0)] }),
-  });
-  assert.equal(res.status, 200);
-  const { predictions } = await res.json() as { predictions: number[][] };
-  assert.equal(predictions[0]!.length, 10);
+  await assertPredicts(s.url);
   assert.equal((await s.stop()).code, 0);
 });
 

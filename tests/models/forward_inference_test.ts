@@ -3,19 +3,9 @@ import * as tf from "@tensorflow/tfjs";
 import { createModel } from "../../models/create_model.ts";
 import { forwardInference } from "../../models/forward_inference.ts";
 import { MODEL_ZOO } from "../../models/model_zoo.ts";
+import { randomizeWeights } from "./_randomize_weights.ts";
 
 await tf.setBackend("cpu");
-
-/** Every weight replaced by seeded values (variances positive), so batch norm and biases count. */
-function randomizeWeights(model: tf.LayersModel, seed: number): void {
-  const weights = model.weights.map((w, i) => {
-    const values = tf.randomUniform(w.shape as number[], -0.5, 0.5, "float32", seed + i);
-    if (!/moving_variance/.test(w.name)) return values;
-    return tf.tidy(() => values.abs().add(0.5));
-  });
-  model.setWeights(weights);
-  tf.dispose(weights);
-}
 
 for (const name of Object.keys(MODEL_ZOO)) {
   Deno.test(`forwardInference gives predict's exact values for ${name} in inference mode`, () => {

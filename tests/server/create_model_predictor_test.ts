@@ -3,6 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import { selectBackend } from "../../backend/select_backend.ts";
 import { type LoadedRun, loadRun } from "../../models/model_io.ts";
 import { createModel } from "../../models/create_model.ts";
+import { randomizeWeights } from "../models/_randomize_weights.ts";
 import { registerNativeBackend } from "../../backend/native/register_native_backend.ts";
 import { createModelPredictor } from "../../server/create_model_predictor.ts";
 import { applyTemperature } from "../../common/apply_temperature.ts";
@@ -102,12 +103,7 @@ async function cnnRun(temperatures: number[]): Promise<LoadedRun> {
   const { manifest } = await loadRun(FIXTURE_MODEL);
   const models = temperatures.map((_, m) => {
     const model = createModel("compact-cnn", { inputShape: [28, 28, 1], numClasses: 10, seed: m });
-    const weights = model.weights.map((w, i) => {
-      const v = tf.randomUniform(w.shape as number[], -0.3, 0.3, "float32", 100 * m + i);
-      return /moving_variance/.test(w.name) ? tf.tidy(() => v.abs().add(0.5)) : v;
-    });
-    model.setWeights(weights);
-    tf.dispose(weights);
+    randomizeWeights(model, 100 * m, 0.3);
     return model;
   });
   return {

@@ -10,23 +10,13 @@ import { createModel } from "../../../models/create_model.ts";
 import { forwardInference } from "../../../models/forward_inference.ts";
 import { inferenceLayers } from "../../../models/inference_layers.ts";
 import { MODEL_ZOO } from "../../../models/model_zoo.ts";
+import { randomizeWeights } from "../../models/_randomize_weights.ts";
 
 const status = await registerNativeBackend();
 const dnnl = status.ok ? _loadDnnl() : "the native backend is unavailable";
 const reason = !status.ok ? status.reason : typeof dnnl === "string" ? dnnl : "";
 if (reason !== "") console.log(`skipping the native inference plan tests: ${reason}`);
 const ignore = reason !== "";
-
-/** Every weight replaced by seeded values (variances positive), so batch norm and biases count. */
-function randomizeWeights(model: tf.LayersModel, seed: number): void {
-  const weights = model.weights.map((w, i) => {
-    const values = tf.randomUniform(w.shape as number[], -0.5, 0.5, "float32", seed + i);
-    if (!/moving_variance/.test(w.name)) return values;
-    return tf.tidy(() => values.abs().add(0.5));
-  });
-  model.setWeights(weights);
-  tf.dispose(weights);
-}
 
 /** Indices where `a` and `b` differ (=== , so 0 and -0 agree). */
 function differences(a: Float32Array, b: Float32Array): number[] {
