@@ -82,9 +82,9 @@ type Step = (input: Float32Array) => Float32Array;
  * Why: a tfjs model call costs per layer, whatever its size: tensor bookkeeping, kernel lookup
  * and an output allocation. Measured on compact-cnn (AMD EPYC Zen 3, 2 cores, quiet machine,
  * median of 300 back-to-back calls in one process): the tfjs forward pass took 687 µs at batch 1,
- * 1,341 µs at batch 8; see `bench/measure_serve_call.ts` for this plan's figures. Each
- * layer's output array is allocated once, for the largest size, and smaller sizes use views of
- * it, so a call allocates nothing.
+ * 1,341 µs at batch 8; see `bench/measure_serve_call.ts` for this plan's figures. The layers
+ * write into two arrays allocated once, for the largest size, and smaller sizes use views of
+ * them, so a call allocates nothing.
  *
  * @example
  * ```ts ignore
@@ -150,7 +150,11 @@ interface Tools {
   build: (spec: ReturnType<typeof _convInferenceSpec>, what: string) => _DnnlPrimitive;
 }
 
-/** Each layer's output floats per image, and one output array per layer for `largest` images. */
+/**
+ * Each layer's output floats per image, and two arrays that the layers write in turn (each reads
+ * the other's output), each as large as the largest layer output at `largest` images: a 5-member
+ * deotte ensemble needs 2 × 6.4 MB per member this way, against 44 MB with one per layer.
+ */
 function _layerBuffers(
   layers: readonly InferenceLayer[],
   inputShape: readonly [number, number, number],
@@ -162,11 +166,8 @@ function _layerBuffers(
     shape = _outputShape(layer, shape);
     perImage.push(shape.reduce((a, b) => a * b, 1));
   }
-  // Layers that pass their input on unchanged (flatten) need no array of their own.
-  const arrays = layers.map((l, i) =>
-    l.kind === "flatten" ? undefined : new Float32Array(largest * perImage[i]!)
-  );
-  return { perImage, arrays };
+  const most = largest * Math.max(...perImage);
+  return { perImage, arrays: [new Float32Array(most), new Float32Array(most)] as const };
 }
 
 /** The output shape (without the batch) of `layer` for an input of `shape`. */
@@ -226,8 +227,14 @@ function _steps(
 ): Step[] {
   const steps: Step[] = [];
   let shape = [n, ...inputShape];
+  // Which array holds the current input: -1 for the caller's x. A flatten passes it on unchanged.
+  let current = -1;
   layers.forEach((layer, i) => {
-    const out = buffers.arrays[i]?.subarray(0, n * buffers.perImage[i]!);
+    let out: Float32Array | undefined;
+    if (layer.kind !== "flatten") {
+      current = current === 0 ? 1 : 0;
+      out = buffers.arrays[current]!.subarray(0, n * buffers.perImage[i]!);
+    }
     steps.push(_step(layer, shape, out, tools));
     shape = [n, ..._outputShape(layer, shape.slice(1))];
   });
