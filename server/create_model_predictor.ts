@@ -125,7 +125,8 @@ function _nativePlans(run: LoadedRun, sizes: readonly number[]): NativeInference
 
 /**
  * The run's models through their plans: each model's rows calibrated with its temperature
- * (`applyTemperature`, as `meanSoftmax` calibrates), summed, and divided by the number of models.
+ * (`applyTemperature`: `meanSoftmax`'s formula on arrays, in float64, so the two paths agree to
+ * about 1e-7 for T ≠ 1), summed, and divided by the number of models.
  * Sizes the plans were not built for go to `fallback`.
  */
 function _planForward(run: LoadedRun, plans: NativeInferencePlan[], fallback: Forward): Forward {
