@@ -407,11 +407,13 @@ async function _trainInParallel(
     );
     return 0;
   }
+  const userThreads = Deno.env.get("OMP_NUM_THREADS");
+  const each = userThreads !== undefined
+    ? `OMP_NUM_THREADS=${userThreads} each, as you set it`
+    : `${threads} thread${threads === 1 ? "" : "s"} each`;
   console.log(
     `training ${total} ${kfold ? "folds" : "members"} into ${config.out}, ${jobs} at a time ` +
-      `(${threads} thread${
-        threads === 1 ? "" : "s"
-      } each on ${navigator.hardwareConcurrency} cores)`,
+      `(${each}, on ${navigator.hardwareConcurrency} cores)`,
   );
   const result = await trainMembersInParallel({
     args: _withoutFlag(args, "jobs"),
