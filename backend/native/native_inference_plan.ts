@@ -116,7 +116,7 @@ export function createNativeInferencePlan(
     const buffers = _layerBuffers(layers, inputShape, largest);
     const stepsBySize = new Map<number, Step[]>();
     for (const n of sizes) {
-      stepsBySize.set(n, _steps(layers, inputShape, n, buffers, { dnnl, blas, build }));
+      stepsBySize.set(n, _steps(layers, n, buffers, { dnnl, blas, build }));
     }
     const outputSize = buffers.perImage[buffers.perImage.length - 1]!;
     return {
@@ -151,23 +151,30 @@ interface Tools {
 }
 
 /**
- * Each layer's output floats per image, and two arrays that the layers write in turn (each reads
- * the other's output), each as large as the largest layer output at `largest` images: a 5-member
- * deotte ensemble needs 2 × 6.4 MB per member this way, against 44 MB with one per layer.
+ * Each layer's input shape and output floats per image, and two arrays that the layers write in
+ * turn (each reads the other's output), each as large as the largest layer output at `largest`
+ * images: a 5-member deotte ensemble needs 2 × 6.4 MB per member this way, against 44 MB with
+ * one per layer.
  */
 function _layerBuffers(
   layers: readonly InferenceLayer[],
   inputShape: readonly [number, number, number],
   largest: number,
 ) {
+  const inShapes: number[][] = [];
   const perImage: number[] = [];
   let shape = [...inputShape];
   for (const layer of layers) {
+    inShapes.push(shape);
     shape = _outputShape(layer, shape);
     perImage.push(shape.reduce((a, b) => a * b, 1));
   }
   const most = largest * Math.max(...perImage);
-  return { perImage, arrays: [new Float32Array(most), new Float32Array(most)] as const };
+  return {
+    inShapes,
+    perImage,
+    arrays: [new Float32Array(most), new Float32Array(most)] as const,
+  };
 }
 
 /** The output shape (without the batch) of `layer` for an input of `shape`. */
@@ -220,25 +227,20 @@ function _geometry(
 /** The steps of `layers` at batch size `n`, writing into views of `buffers`. */
 function _steps(
   layers: readonly InferenceLayer[],
-  inputShape: readonly [number, number, number],
   n: number,
   buffers: ReturnType<typeof _layerBuffers>,
   tools: Tools,
 ): Step[] {
-  const steps: Step[] = [];
-  let shape = [n, ...inputShape];
   // Which array holds the current input: -1 for the caller's x. A flatten passes it on unchanged.
   let current = -1;
-  layers.forEach((layer, i) => {
+  return layers.map((layer, i) => {
     let out: Float32Array | undefined;
     if (layer.kind !== "flatten") {
       current = current === 0 ? 1 : 0;
       out = buffers.arrays[current]!.subarray(0, n * buffers.perImage[i]!);
     }
-    steps.push(_step(layer, shape, out, tools));
-    shape = [n, ..._outputShape(layer, shape.slice(1))];
+    return _step(layer, [n, ...buffers.inShapes[i]!], out, tools);
   });
-  return steps;
 }
 
 /** One layer's step for an input of `shape` (batch first) into `out`. */
@@ -258,16 +260,17 @@ function _step(
         _convInferenceSpec(dnnl, info, layer.bias !== undefined, layer.activation),
         `the convolution ${layer.filterShape} on [${shape}]`,
       );
-      const args = (x: Float32Array) =>
-        layer.bias === undefined ? [x, layer.filter, out!] : [x, layer.filter, layer.bias, out!];
-      return (x) => (prim.execute(args(x)), out!);
+      const args = layer.bias === undefined
+        ? [out!, layer.filter, out!]
+        : [out!, layer.filter, layer.bias, out!];
+      return _run(prim, args, out!);
     }
     case "maxPool": {
       const prim = build(
         _maxPoolInferenceSpec(dnnl, _geometry(layer, shape)),
         `the pool on [${shape}]`,
       );
-      return (x) => (prim.execute([x, out!]), out!);
+      return _run(prim, [out!, out!], out!);
     }
     case "batchNorm": {
       const prim = build(
@@ -275,7 +278,7 @@ function _step(
         `batch norm on [${shape}]`,
       );
       const { mean, variance, gamma, beta } = layer;
-      return (x) => (prim.execute([x, mean, variance, gamma, beta, out!]), out!);
+      return _run(prim, [out!, mean, variance, gamma, beta, out!], out!);
     }
     case "dense": {
       const k = shape[shape.length - 1]!;
@@ -297,4 +300,16 @@ function _step(
         : (x) => (out!.set(x), _applyBiasActivation(out!, cols, undefined, "relu", 0), out!);
     }
   }
+}
+
+/**
+ * A step that runs `prim` on `args` (its argument arrays, allocated once) with the step's input
+ * in slot 0, so a call allocates no argument list.
+ */
+function _run(prim: _DnnlPrimitive, args: ArrayBufferView[], out: Float32Array): Step {
+  return (x) => {
+    args[0] = x;
+    prim.execute(args);
+    return out;
+  };
 }
