@@ -6,12 +6,14 @@
  * backend changes), the backends alternate over `--rounds`, and the figures are the medians over
  * rounds. Not part of the CLI:
  *
- *   deno run -A bench/measure_serve_call.ts --model runs/<run> [--backend native,native+tfjs,wasm]
- *     [--batch 1,2,4,8,16,32,64] [--calls 300] [--rounds 3] [--gap-ms 1]
+ *   deno run -A bench/measure_serve_call.ts --model runs/<run>
+ *     [--backend native,native+tfjs,wasm] [--batch 1,2,4,8,16,32,64] [--calls 300] [--rounds 3]
+ *     [--gap-ms 1]
  *
  * `native` runs the server's native inference plan; `native+tfjs` the same backend through tfjs
- * (`--no-native-plan`). `--gap-ms` sleeps between calls, as a server between requests does, so the backend's worker
- * threads go idle and each call pays for waking them, as it does when serving.
+ * (`--no-native-plan`). `--gap-ms` sleeps between calls, as a server between requests does, so
+ * the backend's worker threads go idle and each call pays for waking them, as it does when
+ * serving.
  *
  * @module
  */

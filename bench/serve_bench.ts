@@ -10,8 +10,8 @@
  * `wrk` (apt) where installed, else by a Deno client child process, at 1, 16 and 64 clients, for
  * `DIGITS_BENCH_SECONDS` (default 5) seconds per cell; `DIGITS_BENCH_MODEL_WORKER=0` serves with
  * `--no-model-worker` (model calls on the HTTP thread; `1` or unset: in a Worker, the default);
- * `DIGITS_BENCH_SERVE_FLAGS` adds serve flags (e.g. `--no-native-plan`); `DIGITS_BENCH_WAIT_MS=N` adds a third
- * mode, batching with `--batch-timeout-ms N`, to measure whether a wait helps. Each row prints
+ * `DIGITS_BENCH_SERVE_FLAGS` adds serve flags (e.g. `--no-native-plan`); `DIGITS_BENCH_WAIT_MS=N`
+ * adds a third mode, batching with `--batch-timeout-ms N`, to measure whether a wait helps. Each row prints
  * req/s, p50 and p99 latency, errors (transport errors and non-200 answers), model calls, the mean
  * batch and the server's RSS.
  * Figures only; nothing passes or fails. Every request is one 784-pixel image as TF Serving JSON.

@@ -3,8 +3,8 @@
  * chose, loads the run, warms up every batch size, then answers one model call per message.
  *
  * Messages in: `{ type: "init", modelDir, backend, sizes, nativePlan }` once, then
- * `{ type: "predict", id, x, count }`. Messages out: `{ type: "ready", warmupMs, backend, manifest, path }` or
- * `{ type: "failed", message }` after init; `{ type: "result", id, probs }` or
+ * `{ type: "predict", id, x, count }`. Messages out: `{ type: "ready", warmupMs, backend,
+ * manifest, path }` or `{ type: "failed", message }` after init; `{ type: "result", id, probs }` or
  * `{ type: "error", id, message }` per call.
  *
  * @module
@@ -13,7 +13,7 @@ import { selectBackend } from "../backend/select_backend.ts";
 import type { Manifest } from "../models/manifest.ts";
 import { loadRun } from "../models/model_io.ts";
 import type { BatchPredictFn } from "./continuous_batcher.ts";
-import { createModelPredictor } from "./create_model_predictor.ts";
+import { createModelPredictor, warmUpModelPredictor } from "./create_model_predictor.ts";
 
 /** What the server thread sends. */
 export type ModelWorkerRequest =
@@ -58,12 +58,8 @@ async function _init(
     const backend = await selectBackend(backendName);
     const run = await loadRun(modelDir);
     const p = createModelPredictor(run, sizes, { nativePlan });
-    const [h, w, c] = run.manifest.inputShape;
-    const started = performance.now();
-    // Every size a call runs at, as startServer does in-thread (oneDNN builds primitives per shape).
-    for (const n of sizes) await p(new Float32Array(n * h * w * c), n);
+    const warmupMs = await warmUpModelPredictor(p, run.manifest.inputShape, sizes);
     predictor = p;
-    const warmupMs = performance.now() - started;
     scope.postMessage({ type: "ready", warmupMs, path: p.path, backend, manifest: run.manifest });
   } catch (err) {
     scope.postMessage({ type: "failed", message: (err as Error)?.message ?? String(err) });

@@ -83,6 +83,23 @@ export function createModelPredictor(
   return Object.assign(predict, { path });
 }
 
+/**
+ * Runs one call of zero images at each of `sizes` and resolves to the milliseconds it took. The
+ * first call at a size pays for kernel set-up (tfjs on native: oneDNN builds its primitives per
+ * shape), which would otherwise stall the requests of the first batch of that size; the server
+ * warms up in-thread and in the model Worker alike.
+ */
+export async function warmUpModelPredictor(
+  predict: BatchPredictFn,
+  inputShape: readonly [number, number, number],
+  sizes: readonly number[],
+): Promise<number> {
+  const [h, w, c] = inputShape;
+  const started = performance.now();
+  for (const n of sizes) await predict(new Float32Array(n * h * w * c), n);
+  return performance.now() - started;
+}
+
 /** A model call on `size` images in `x` that answers the first `count` rows. */
 type Forward = (x: Float32Array, size: number, count: number) => Promise<Float32Array>;
 

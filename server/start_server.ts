@@ -10,7 +10,7 @@ import { batchBuckets } from "./batch_buckets.ts";
 import type { BatchPredictFn } from "./continuous_batcher.ts";
 import { browserModelFiles } from "./browser_model_files.ts";
 import { createApp, type ModelHealth, type ServerOptions } from "./create_app.ts";
-import { createModelPredictor } from "./create_model_predictor.ts";
+import { createModelPredictor, warmUpModelPredictor } from "./create_model_predictor.ts";
 import { ServerMetrics } from "./server_metrics.ts";
 import { startWorkerModelPredictor } from "./worker_model_predictor.ts";
 
@@ -138,16 +138,11 @@ async function _modelCall(options: StartServerOptions, backendName: string): Pro
   }
   const run = await loadRun(options.modelDir);
   const predictor = createModelPredictor(run, sizes, { nativePlan: options.nativePlan });
-  const [h, w, c] = run.manifest.inputShape;
-  const started = performance.now();
-  // Every size a model call runs at: the first call of each pays for kernel set-up (native:
-  // oneDNN builds its primitives per shape), which would otherwise stall the requests of the
-  // first batch of that size.
-  for (const n of sizes) await predictor(new Float32Array(n * h * w * c), n);
+  const warmupMs = await warmUpModelPredictor(predictor, run.manifest.inputShape, sizes);
   return {
     predictor,
     manifest: run.manifest,
-    warmupMs: performance.now() - started,
+    warmupMs,
     path: predictor.path,
     close() {},
   };
